@@ -63,4 +63,15 @@ char *vrdma_strdup_null(const char *s);
 /* Replace *dst by a copy of src; 0 or -ENOMEM. */
 int vrdma_strdup_replace(char **dst, const char *src);
 
+/* ---- host discovery (host*.c, alias.c, snapshot.c) ----------------------- */
+
+#include <sys/types.h>
+/*
+ * Write `data` to `path` atomically: a temporary file in the same
+ * directory, fsync, rename over `path`, fsync of the directory.  Records an
+ * error message on ctx on failure.
+ */
+int vrdma_write_file_atomic(struct vrdma_ctx *ctx, const char *path, const char *data,
+                            size_t len, mode_t mode);
+
 #endif /* VRDMA_INTERNAL_H */

@@ -10,6 +10,8 @@
 /* Every command group registers its table here. */
 static const struct vctl_cmd *const cmd_tables[] = {
 	vctl_core_cmds,
+	vctl_rdma_cmds,
+	vctl_apply_cmds,
 };
 
 static int words_match(const char *path, int argc, char **argv, int *nwords)

@@ -39,6 +39,8 @@ struct vctl_cmd {
 
 /* Command tables, each terminated by an entry with path == NULL. */
 extern const struct vctl_cmd vctl_core_cmds[];
+extern const struct vctl_cmd vctl_rdma_cmds[];
+extern const struct vctl_cmd vctl_apply_cmds[];
 
 /* Errors: print "vrdmactl: <cmd>: message" to stderr, return VCTL_EXIT_FAILURE. */
 int vctl_fail(struct vctl *v, int err, const char *fmt, ...)

@@ -17,5 +17,10 @@
 #define VRDMA_VRDMA_H
 
 #include <vrdma/core.h>
+#include <vrdma/host.h>
+#include <vrdma/model.h>
+#include <vrdma/apply.h>
+#include <vrdma/binding.h>
+#include <vrdma/perf.h>
 
 #endif /* VRDMA_VRDMA_H */

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* vrdmactl apply [--dry-run] [--check]: realise the configuration. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vrdmactl.h"
+
+static struct json_object *plan_json(struct vrdma_apply_plan *plan, const char *mode)
+{
+	struct json_object *o = json_object_new_object(), *steps, *notes;
+	int i, n = vrdma_apply_plan_get_n_steps(plan);
+
+	json_object_object_add(o, "mode", json_object_new_string(mode));
+	steps = json_object_new_array();
+	for (i = 1; i <= n; i++) {
+		struct vrdma_apply_step *st = vrdma_apply_plan_get_step(plan, i);
+		struct json_object *s = json_object_new_object();
+		const char *old = vrdma_apply_step_get_old_value(st);
+		const char *new = vrdma_apply_step_get_new_value(st);
+
+		json_object_object_add(s, "step", json_object_new_int(i));
+		json_object_object_add(s, "action", json_object_new_string(
+			vrdma_apply_action_to_string(vrdma_apply_step_get_action(st))));
+		json_object_object_add(s, "object", json_object_new_string(
+			vrdma_apply_step_get_object(st) == VRDMA_APPLY_OBJ_LINK ? "link" : "address"));
+		json_object_object_add(s, "ifname",
+		                       json_object_new_string(vrdma_apply_step_get_ifname(st)));
+		json_object_object_add(s, "attribute",
+		                       json_object_new_string(vrdma_apply_step_get_attribute(st)));
+		json_object_object_add(s, "old", old ? json_object_new_string(old) : NULL);
+		json_object_object_add(s, "new", new ? json_object_new_string(new) : NULL);
+		json_object_array_add(steps, s);
+	}
+	json_object_object_add(o, "steps", steps);
+	notes = json_object_new_array();
+	for (i = 0; i < vrdma_apply_plan_get_n_notes(plan); i++)
+		json_object_array_add(notes, json_object_new_string(vrdma_apply_plan_get_note(plan, i)));
+	json_object_object_add(o, "notes", notes);
+	return o;
+}
+
+static int cmd_apply(struct vctl *v, int argc, char **argv)
+{
+	struct vrdma_config *cfg = NULL;
+	struct vrdma_host *host = NULL;
+	struct vrdma_apply_plan *plan = NULL;
+	bool dry_run = false, check = false;
+	char *text = NULL;
+	int i, r, rc = VCTL_EXIT_OK, n;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0 || strcmp(argv[i], "-n") == 0)
+			dry_run = true;
+		else if (strcmp(argv[i], "--check") == 0)
+			check = true;
+		else
+			return vctl_usage(v, "unexpected argument '%s'", argv[i]);
+	}
+	if (dry_run && check)
+		return vctl_usage(v, "--dry-run and --check exclude each other");
+
+	r = vrdma_config_load(v->ctx, NULL, &cfg);
+	if (r < 0)
+		return vctl_fail(v, r, "cannot load configuration %s",
+		                 vrdma_ctx_get_config_path(v->ctx));
+	if (v->host_file) {
+		r = vrdma_host_load(v->ctx, v->host_file, &host);
+		if (r < 0) {
+			rc = vctl_fail(v, r, "cannot load host snapshot %s", v->host_file);
+			goto out;
+		}
+	}
+	r = vrdma_apply_plan(v->ctx, cfg, host, &plan);
+	if (r < 0) {
+		rc = vctl_fail(v, r, "cannot plan");
+		goto out;
+	}
+	n = vrdma_apply_plan_get_n_steps(plan);
+	if (!dry_run && !check) {
+		r = vrdma_apply_execute(plan);
+		if (r < 0) {
+			rc = vctl_fail(v, r, "apply failed");
+			goto out;
+		}
+	}
+	if (v->json) {
+		struct json_object *o = plan_json(plan, check ? "check" : dry_run ? "dry-run" : "apply");
+		if (check)
+			json_object_object_add(o, "drift", json_object_new_boolean(n > 0));
+		if (!dry_run && !check) {
+			json_object_object_add(o, "applied", json_object_new_boolean(true));
+			json_object_object_add(o, "netlink_messages",
+			                       json_object_new_int(vrdma_apply_plan_get_n_writes(plan)));
+		}
+		vctl_print_json(o);
+		json_object_put(o);
+	} else {
+		r = vrdma_apply_plan_to_string(plan, &text);
+		if (r < 0) {
+			rc = vctl_fail(v, r, "cannot format the plan");
+			goto out;
+		}
+		if (check)
+			printf("%s", n > 0 ? "drift: the kernel differs from the configuration:\n"
+			                   : "in sync: the kernel matches the configuration\n");
+		if (!check || n > 0)
+			fputs(text, stdout);
+		if (!dry_run && !check)
+			printf("applied %d change(s) with %d netlink message(s)\n", n,
+			       vrdma_apply_plan_get_n_writes(plan));
+	}
+	if (check && n > 0)
+		rc = VCTL_EXIT_PROBLEMS;
+out:
+	free(text);
+	vrdma_apply_plan_unref(plan);
+	vrdma_host_unref(host);
+	vrdma_config_unref(cfg);
+	return rc;
+}
+
+const struct vctl_cmd vctl_apply_cmds[] = {
+	{ "apply", cmd_apply, "realise the configuration in the kernel (planned, transactional)",
+	  "[--dry-run|--check]",
+	  "Compares the configuration with the kernel's network devices and addresses\n"
+	  "and executes the resulting plan; if a step fails, the completed steps are\n"
+	  "undone.  Applying twice changes nothing the second time.\n"
+	  "  --dry-run  print the plan, change nothing\n"
+	  "  --check    report drift (differences) and exit 3 when there is any\n"
+	  "Needs CAP_NET_ADMIN to apply.  See vrdma(7), REALISATION." },
+	{ NULL, NULL, NULL, NULL, NULL },
+};

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvrdma apply: realise a configuration (switches, port groups, vmks) in
+ * the Linux kernel of the caller's network namespace, through rtnetlink.
+ * See vrdma_apply(3) and the REALISATION section of vrdma(7).
+ *
+ * Include <vrdma/vrdma.h> rather than this file directly.
+ *
+ * Realisation (summary; every vmk is stacked on ONE uplink: the first ACTIVE
+ * uplink of its port group's effective teaming policy):
+ *
+ *   adapter on the uplink      untagged port group     tagged (VLAN N)
+ *   -----------------------    --------------------    ---------------------
+ *   none or hardware RNIC      macvlan "vmkN" on the   802.1Q device on the
+ *                              uplink (vmk MAC, MTU)   uplink + macvlan "vmkN"
+ *                                                      on it
+ *   soft (rdma_rxe, siw)       the vmk's addresses on  802.1Q device "vmkN"
+ *                              the uplink netdev       on the uplink (vmk MAC)
+ *
+ * A switch is no kernel object: its uplinks are brought up and their MTU is
+ * raised to the switch MTU when lower (never lowered).  Every netdev created
+ * carries the interface alias "vrdma:..." and only such netdevs (and the
+ * uplink addresses recorded in the state directory) are ever changed or
+ * deleted.
+ *
+ * Ownership: a plan holds a reference on its context; steps are borrowed from
+ * their plan.
+ */
+#ifndef VRDMA_APPLY_H
+#define VRDMA_APPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <vrdma/core.h>
+#include <vrdma/host.h>
+#include <vrdma/model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vrdma_apply_plan;
+struct vrdma_apply_step;
+
+/* The prefix of the interface alias (IFLA_IFALIAS) marking owned netdevs. */
+#define VRDMA_APPLY_ALIAS_PREFIX "vrdma:"
+
+enum vrdma_apply_action {
+	VRDMA_APPLY_CREATE = 0,
+	VRDMA_APPLY_MODIFY = 1,
+	VRDMA_APPLY_DELETE = 2,
+};
+
+enum vrdma_apply_object {
+	VRDMA_APPLY_OBJ_LINK = 0,     /* a netdev */
+	VRDMA_APPLY_OBJ_ADDRESS = 1,  /* an IPv4/IPv6 address on a netdev */
+};
+
+/* How a vmk is carried by the kernel (see the table above). */
+enum vrdma_apply_strategy {
+	VRDMA_APPLY_STRATEGY_MACVLAN = 0,      /* macvlan vmkN on the uplink */
+	VRDMA_APPLY_STRATEGY_VLAN_MACVLAN = 1, /* macvlan vmkN on uplink.VID */
+	VRDMA_APPLY_STRATEGY_VLAN = 2,         /* 802.1Q device vmkN on the uplink */
+	VRDMA_APPLY_STRATEGY_UPLINK = 3,       /* addresses on the uplink itself */
+};
+
+/*
+ * Diff the configuration against the live kernel (links and addresses of the
+ * caller's network namespace) and return the ordered list of changes.
+ * host resolves uplink names (vmnicN aliases) and tells which RDMA adapter
+ * each uplink is paired with; NULL discovers the live host (read-only).
+ * Reads only.  Fails with -EEXIST when a netdev that libvrdma did not create
+ * holds a name the realisation needs, -ENODEV when an uplink a vmk needs is
+ * missing, -ENOLINK when a port group has no active uplink, -EBUSY when a
+ * vmk's uplink is enslaved to a master, -EOPNOTSUPP for a combination the
+ * realisation cannot carry; the message on ctx names the object.
+ */
+int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
+                     struct vrdma_host *host, struct vrdma_apply_plan **ret);
+struct vrdma_apply_plan *vrdma_apply_plan_ref(struct vrdma_apply_plan *plan);
+struct vrdma_apply_plan *vrdma_apply_plan_unref(struct vrdma_apply_plan *plan);
+struct vrdma_ctx *vrdma_apply_plan_get_ctx(struct vrdma_apply_plan *plan);
+
+/* Steps, numbered 1..n in execution order; get_step takes that number. */
+int vrdma_apply_plan_get_n_steps(struct vrdma_apply_plan *plan);
+struct vrdma_apply_step *vrdma_apply_plan_get_step(struct vrdma_apply_plan *plan,
+                                                   int number);
+/* Notes: things the plan does not change but the user should know. */
+int vrdma_apply_plan_get_n_notes(struct vrdma_apply_plan *plan);
+const char *vrdma_apply_plan_get_note(struct vrdma_apply_plan *plan, int i);
+/* The plan as text, one numbered step per line, then the notes (free()). */
+int vrdma_apply_plan_to_string(struct vrdma_apply_plan *plan, char **ret);
+
+/*
+ * Execute exactly the plan's steps, in order.  Needs CAP_NET_ADMIN (checked
+ * first: -EPERM and nothing touched).  When a step fails every completed
+ * step is undone in reverse order and the kernel's error is returned; the
+ * message names the step and the kernel's reason.  A plan runs once
+ * (-EALREADY afterwards).  An empty plan sends nothing.
+ */
+int vrdma_apply_execute(struct vrdma_apply_plan *plan);
+/* Netlink messages sent by vrdma_apply_execute() (steps and rollback). */
+int vrdma_apply_plan_get_n_writes(struct vrdma_apply_plan *plan);
+/* 1 if executed successfully, 0 if not executed, -errno of the failure. */
+int vrdma_apply_plan_get_result(struct vrdma_apply_plan *plan);
+
+/*
+ * Drift check: the number of differences between configuration and kernel
+ * (the plan's step count), >= 0; never writes.  ret may be NULL, else it
+ * receives the plan describing the differences.
+ */
+int vrdma_apply_check(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
+                      struct vrdma_host *host, struct vrdma_apply_plan **ret);
+
+/* ---- steps (borrowed from their plan) --------------------------------------- */
+
+int vrdma_apply_step_get_number(struct vrdma_apply_step *step);
+int vrdma_apply_step_get_action(struct vrdma_apply_step *step);  /* enum vrdma_apply_action */
+int vrdma_apply_step_get_object(struct vrdma_apply_step *step);  /* enum vrdma_apply_object */
+/* The netdev concerned. */
+const char *vrdma_apply_step_get_ifname(struct vrdma_apply_step *step);
+/* "link", "mtu", "state", "mac", "address". */
+const char *vrdma_apply_step_get_attribute(struct vrdma_apply_step *step);
+/* Values as text; NULL for none (old of a create, new of a delete). */
+const char *vrdma_apply_step_get_old_value(struct vrdma_apply_step *step);
+const char *vrdma_apply_step_get_new_value(struct vrdma_apply_step *step);
+/* One line: "create link vmk1: macvlan on eth1 mac ... mtu 1500 up". */
+const char *vrdma_apply_step_get_description(struct vrdma_apply_step *step);
+
+/* Names, or NULL for a value out of range. */
+const char *vrdma_apply_action_to_string(int action);     /* "create", "modify", "delete" */
+const char *vrdma_apply_strategy_to_string(int strategy); /* "macvlan", "vlan+macvlan", "vlan", "uplink" */
+
+/*
+ * The realisation of one vmk on a host: the kernel netdev that carries its
+ * addresses (malloc'ed, free()), the uplink netdev it is stacked on
+ * (malloc'ed) and the strategy.  Any of netdev, uplink, strategy may be
+ * NULL.  The same rules as vrdma_apply_plan() (so binding and apply agree);
+ * host NULL discovers the live host.
+ */
+int vrdma_apply_get_vmk_netdev(struct vrdma_vmk *vmk, struct vrdma_host *host,
+                               char **netdev, char **uplink, int *strategy);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VRDMA_APPLY_H */

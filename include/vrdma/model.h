@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvrdma model: virtual switches (standard / distributed), port groups,
+ * VMkernel interfaces (vmkN) and the durable JSON configuration file that
+ * holds them.  See vrdma_config(3), vrdma_switch(3), vrdma_portgroup(3),
+ * vrdma_vmk(3) and vrdma-config(5).
+ *
+ * Include <vrdma/vrdma.h> rather than this file directly.
+ *
+ * Ownership.  A struct vrdma_config owns its switches, a switch owns its port
+ * groups and the configuration owns its vmks.  Every handle returned by an
+ * add/get/find function is BORROWED: it stays valid while the object remains
+ * in its configuration and the configuration is alive.  Take a reference
+ * with vrdma_<object>_ref() to keep a handle longer; a handle whose object
+ * was removed (or whose configuration was freed) is "detached": its getters
+ * still answer, its mutators fail with -ENODEV, its parent getters give NULL.
+ * Every object holds a reference on the context.
+ *
+ * Validation.  Every mutation checks every rule and, on failure, changes
+ * nothing and returns a negative errno with a message, retrievable with
+ * vrdma_ctx_get_error(), naming the object and the rule, e.g.
+ *   "vmk 'vmk1': MTU 9000 is above switch 'vSwitch1' MTU 1500".
+ * Typical errors: -EINVAL (malformed value), -ERANGE (number out of range),
+ * -EEXIST (duplicate name / address / uplink), -EBUSY (still in use),
+ * -ENOENT (no such object), -ENOSPC (a documented limit reached),
+ * -ENAMETOOLONG (name too long), -ENODEV (detached handle),
+ * -EOPNOTSUPP (not valid for this switch type).
+ *
+ * Linux interface names (shared contract with apply and binding):
+ *   switch            -> Linux bridge named vrdma_switch_get_ifname()
+ *                        (the switch name itself when it is a valid Linux
+ *                        interface name of at most VRDMA_SWITCH_IFNAME_MAX
+ *                        characters, otherwise one given explicitly; never
+ *                        truncated or invented)
+ *   port group VLAN 0 / trunk -> the switch's bridge itself
+ *   port group VLAN N (1-4094) -> 802.1Q device "<switch ifname>.<N>" on the
+ *                        bridge (vrdma_portgroup_get_ifname())
+ *   vmk               -> macvlan (bridge mode) named after the vmk ("vmk1")
+ *                        on top of its port group's device
+ *                        (vrdma_vmk_get_ifname())
+ *   uplink            -> enslaved to the bridge; for a vDS the uplink slot's
+ *                        mapped device (vrdma_switch_get_uplink_device())
+ */
+#ifndef VRDMA_MODEL_H
+#define VRDMA_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vrdma/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vrdma_config;
+struct vrdma_switch;
+struct vrdma_portgroup;
+struct vrdma_vmk;
+
+/* ---- documented limits --------------------------------------------------- */
+#define VRDMA_MAX_SWITCHES           64   /* switches per configuration */
+#define VRDMA_MAX_PORTGROUPS        512   /* port groups per configuration */
+#define VRDMA_MAX_VMKS              256   /* vmk0 .. vmk255 */
+#define VRDMA_MAX_UPLINKS            32   /* uplinks (or vDS slots) per switch */
+#define VRDMA_MAX_IPV6_ADDRS         16   /* static IPv6 addresses per vmk */
+#define VRDMA_MAX_VLAN_RANGES        32   /* trunk ranges per vDS port group */
+#define VRDMA_NAME_MAX               32   /* switch / port group / slot names */
+#define VRDMA_IFNAME_MAX             15   /* Linux IFNAMSIZ - 1 */
+#define VRDMA_SWITCH_IFNAME_MAX      10   /* leaves room for ".4094" */
+#define VRDMA_MTU_MIN              1280
+#define VRDMA_MTU_MAX              9000
+#define VRDMA_MTU_DEFAULT          1500
+#define VRDMA_VLAN_ID_TRUNK        4095   /* vSS "all VLANs" */
+
+/* The configuration file's schema identifier ("schema" key). */
+#define VRDMA_CONFIG_SCHEMA "vrdma-config/1"
+
+enum vrdma_switch_type {
+	VRDMA_SWITCH_STANDARD = 0,      /* vSphere standard switch (vSS) */
+	VRDMA_SWITCH_DISTRIBUTED = 1,   /* vSphere distributed switch (vDS) */
+};
+
+enum vrdma_uplink_role {
+	VRDMA_UPLINK_ACTIVE = 0,
+	VRDMA_UPLINK_STANDBY = 1,
+	VRDMA_UPLINK_UNUSED = 2,        /* computed: uplinks in neither list */
+};
+
+enum vrdma_vlan_mode {
+	VRDMA_VLAN_NONE = 0,            /* VLAN ID 0: untagged */
+	VRDMA_VLAN_TAGGED = 1,          /* VLAN ID 1-4094 */
+	VRDMA_VLAN_TRUNK = 2,           /* vSS 4095, or vDS trunk ranges */
+};
+
+/* Service tags of a vmk (a bit set). */
+enum vrdma_vmk_tag {
+	VRDMA_VMK_TAG_MANAGEMENT = 1u << 0,  /* "management" (ESXi Management) */
+	VRDMA_VMK_TAG_NVME_RDMA = 1u << 1,   /* "nvme-rdma"  (ESXi NVMeRDMA) */
+	VRDMA_VMK_TAG_NVME_TCP = 1u << 2,    /* "nvme-tcp"   (ESXi NVMeTCP) */
+	VRDMA_VMK_TAG_ISER = 1u << 3,        /* "iser" */
+	VRDMA_VMK_TAG_ALL = 0xfu,
+};
+
+/* ---- configuration ------------------------------------------------------- */
+
+/* An empty configuration (generation 0, no file yet). */
+int vrdma_config_new(struct vrdma_ctx *ctx, struct vrdma_config **ret);
+/*
+ * Load and validate a configuration file; path NULL means
+ * vrdma_ctx_get_config_path().  -ENOENT when it does not exist; -EINVAL
+ * (message lists every problem with its JSON path) when it is invalid;
+ * -EPERM when running as root and the path is a symlink or writable by
+ * group/other.  Nothing is returned on failure.
+ */
+int vrdma_config_load(struct vrdma_ctx *ctx, const char *path,
+                      struct vrdma_config **ret);
+/* Same validation on an in-memory document (no file, generation as given). */
+int vrdma_config_parse(struct vrdma_ctx *ctx, const char *text, size_t len,
+                       struct vrdma_config **ret);
+/*
+ * Save atomically and durably (temporary file in the same directory, fsync,
+ * rename, fsync of the directory), serialised with writers by an flock(2)ed
+ * "<path>.lock".  path NULL means the path the configuration was loaded from
+ * or last saved to, else vrdma_ctx_get_config_path().  The file must still
+ * hold the generation this configuration was loaded at (none for a new
+ * configuration), else -ESTALE and nothing is written; on success the
+ * generation is incremented.  The directory must exist.
+ */
+int vrdma_config_save(struct vrdma_config *cfg, const char *path);
+/* The canonical JSON text that save would write (malloc'ed, free() it). */
+int vrdma_config_format(struct vrdma_config *cfg, char **ret);
+
+struct vrdma_config *vrdma_config_ref(struct vrdma_config *cfg);
+struct vrdma_config *vrdma_config_unref(struct vrdma_config *cfg);
+struct vrdma_ctx *vrdma_config_get_ctx(struct vrdma_config *cfg);
+int vrdma_config_get_generation(struct vrdma_config *cfg, uint64_t *ret);
+/* Path loaded from / last saved to, NULL if none. */
+const char *vrdma_config_get_path(struct vrdma_config *cfg);
+
+int vrdma_config_get_switch_count(struct vrdma_config *cfg);
+int vrdma_config_get_switch(struct vrdma_config *cfg, unsigned int index,
+                            struct vrdma_switch **ret);
+int vrdma_config_find_switch(struct vrdma_config *cfg, const char *name,
+                             struct vrdma_switch **ret);
+/*
+ * Add a switch.  ifname: Linux bridge name, NULL to use the switch name
+ * (which must then be a valid interface name of at most
+ * VRDMA_SWITCH_IFNAME_MAX characters).  ret may be NULL.
+ */
+int vrdma_config_add_switch(struct vrdma_config *cfg, const char *name,
+                            enum vrdma_switch_type type, const char *ifname,
+                            struct vrdma_switch **ret);
+/* Port group by name over every switch: -ENOENT none, -ENOTUNIQ several. */
+int vrdma_config_find_portgroup(struct vrdma_config *cfg, const char *name,
+                                struct vrdma_portgroup **ret);
+
+int vrdma_config_get_vmk_count(struct vrdma_config *cfg);
+int vrdma_config_get_vmk(struct vrdma_config *cfg, unsigned int index,
+                         struct vrdma_vmk **ret);
+int vrdma_config_find_vmk(struct vrdma_config *cfg, const char *name,
+                          struct vrdma_vmk **ret);
+/*
+ * Add a vmk on a port group.  name NULL allocates the lowest free vmkN.
+ * MTU defaults to min(1500, switch MTU); the MAC is generated (locally
+ * administered, unicast, stable once saved).  ret may be NULL.
+ */
+int vrdma_config_add_vmk(struct vrdma_config *cfg, const char *name,
+                         struct vrdma_portgroup *pg, struct vrdma_vmk **ret);
+
+/* ---- switches ------------------------------------------------------------ */
+
+struct vrdma_switch *vrdma_switch_ref(struct vrdma_switch *sw);
+struct vrdma_switch *vrdma_switch_unref(struct vrdma_switch *sw);
+/* The owning configuration (borrowed), NULL when detached. */
+struct vrdma_config *vrdma_switch_get_config(struct vrdma_switch *sw);
+/* Remove from the configuration; its port groups go with it.  -EBUSY if
+ * any of them still carries a vmk. */
+int vrdma_switch_remove(struct vrdma_switch *sw);
+
+const char *vrdma_switch_get_name(struct vrdma_switch *sw);
+/* VRDMA_SWITCH_STANDARD / _DISTRIBUTED, or -EINVAL. */
+int vrdma_switch_get_type(struct vrdma_switch *sw);
+/* Linux bridge name. */
+const char *vrdma_switch_get_ifname(struct vrdma_switch *sw);
+/* NULL: derive from the name again. */
+int vrdma_switch_set_ifname(struct vrdma_switch *sw, const char *ifname);
+int vrdma_switch_get_mtu(struct vrdma_switch *sw);
+/* 1280-9000 and not below any of its vmks' MTU. */
+int vrdma_switch_set_mtu(struct vrdma_switch *sw, int mtu);
+
+/*
+ * Uplinks, in order.  vSS: the names are devices (vmnic alias or netdev
+ * name, stored as given).  vDS: the names are uplink slots ("Uplink 1"...),
+ * each mapped to at most one device with vrdma_switch_set_uplink_device().
+ * A device may serve only one switch.  Adding an uplink appends it to the
+ * switch's active list; removing one takes it out of the switch's lists
+ * (-EBUSY if a port group's teaming override names it).
+ */
+int vrdma_switch_get_uplink_count(struct vrdma_switch *sw);
+int vrdma_switch_get_uplink(struct vrdma_switch *sw, unsigned int index,
+                            const char **ret);
+int vrdma_switch_add_uplink(struct vrdma_switch *sw, const char *name);
+int vrdma_switch_remove_uplink(struct vrdma_switch *sw, const char *name);
+/* vDS only: map a slot to a device (NULL unmaps). */
+int vrdma_switch_set_uplink_device(struct vrdma_switch *sw, const char *slot,
+                                   const char *device);
+/* The device behind an uplink: itself on a vSS; the mapped device on a vDS
+ * (-ENOENT when the slot is unmapped). */
+int vrdma_switch_get_uplink_device(struct vrdma_switch *sw, const char *name,
+                                   const char **ret);
+
+/*
+ * Teaming and failover order.  Every listed name must be an uplink of the
+ * switch, at most once over both lists; uplinks in neither list are unused.
+ */
+int vrdma_switch_set_failover(struct vrdma_switch *sw,
+                              const char *const *active, size_t n_active,
+                              const char *const *standby, size_t n_standby);
+int vrdma_switch_get_failover_count(struct vrdma_switch *sw,
+                                    enum vrdma_uplink_role role);
+int vrdma_switch_get_failover_uplink(struct vrdma_switch *sw,
+                                     enum vrdma_uplink_role role,
+                                     unsigned int index, const char **ret);
+
+int vrdma_switch_get_portgroup_count(struct vrdma_switch *sw);
+int vrdma_switch_get_portgroup(struct vrdma_switch *sw, unsigned int index,
+                               struct vrdma_portgroup **ret);
+int vrdma_switch_find_portgroup(struct vrdma_switch *sw, const char *name,
+                                struct vrdma_portgroup **ret);
+int vrdma_switch_add_portgroup(struct vrdma_switch *sw, const char *name,
+                               struct vrdma_portgroup **ret);
+
+/* ---- port groups --------------------------------------------------------- */
+
+struct vrdma_portgroup *vrdma_portgroup_ref(struct vrdma_portgroup *pg);
+struct vrdma_portgroup *vrdma_portgroup_unref(struct vrdma_portgroup *pg);
+/* Borrowed, NULL when detached. */
+struct vrdma_switch *vrdma_portgroup_get_switch(struct vrdma_portgroup *pg);
+/* -EBUSY (with the vmk's name in the message) while a vmk uses it. */
+int vrdma_portgroup_remove(struct vrdma_portgroup *pg);
+
+const char *vrdma_portgroup_get_name(struct vrdma_portgroup *pg);
+/* The Linux device carrying the port group: the switch bridge (VLAN 0 or
+ * trunk) or "<bridge>.<vid>".  NULL when detached. */
+const char *vrdma_portgroup_get_ifname(struct vrdma_portgroup *pg);
+/* Number of vmks on this port group. */
+int vrdma_portgroup_get_vmk_count(struct vrdma_portgroup *pg);
+
+/* vSS: 0, 1-4094, 4095 (trunk).  vDS: 0 or 1-4094. */
+int vrdma_portgroup_set_vlan_id(struct vrdma_portgroup *pg, int vlan_id);
+/* enum vrdma_vlan_mode, or negative errno. */
+int vrdma_portgroup_get_vlan_mode(struct vrdma_portgroup *pg);
+/* 0, 1-4094, or VRDMA_VLAN_ID_TRUNK for either kind of trunk. */
+int vrdma_portgroup_get_vlan_id(struct vrdma_portgroup *pg);
+/* vDS only: trunk ranges "A-B,C,..." within 0-4094, sorted and merged. */
+int vrdma_portgroup_set_vlan_trunk(struct vrdma_portgroup *pg,
+                                   const char *ranges);
+/* Trunk ranges (a vSS 4095 trunk reads as one range 0-4094). */
+int vrdma_portgroup_get_vlan_trunk_count(struct vrdma_portgroup *pg);
+int vrdma_portgroup_get_vlan_trunk_range(struct vrdma_portgroup *pg,
+                                         unsigned int index,
+                                         unsigned int *first,
+                                         unsigned int *last);
+
+/* Teaming override (same rules as the switch's); clear to inherit. */
+int vrdma_portgroup_set_failover(struct vrdma_portgroup *pg,
+                                 const char *const *active, size_t n_active,
+                                 const char *const *standby, size_t n_standby);
+int vrdma_portgroup_clear_failover(struct vrdma_portgroup *pg);
+/* 1 if the port group overrides the switch policy, 0 if it inherits. */
+int vrdma_portgroup_has_failover_override(struct vrdma_portgroup *pg);
+/* The EFFECTIVE policy: the override if any, else the switch's. */
+int vrdma_portgroup_get_failover_count(struct vrdma_portgroup *pg,
+                                       enum vrdma_uplink_role role);
+int vrdma_portgroup_get_failover_uplink(struct vrdma_portgroup *pg,
+                                        enum vrdma_uplink_role role,
+                                        unsigned int index, const char **ret);
+
+/* ---- VMkernel interfaces ------------------------------------------------- */
+
+struct vrdma_vmk *vrdma_vmk_ref(struct vrdma_vmk *vmk);
+struct vrdma_vmk *vrdma_vmk_unref(struct vrdma_vmk *vmk);
+struct vrdma_config *vrdma_vmk_get_config(struct vrdma_vmk *vmk);
+int vrdma_vmk_remove(struct vrdma_vmk *vmk);
+
+const char *vrdma_vmk_get_name(struct vrdma_vmk *vmk);
+/* Linux macvlan name (equal to the vmk name). */
+const char *vrdma_vmk_get_ifname(struct vrdma_vmk *vmk);
+/* Borrowed, NULL when detached. */
+struct vrdma_portgroup *vrdma_vmk_get_portgroup(struct vrdma_vmk *vmk);
+/* Move to another port group (its switch MTU must allow the vmk's). */
+int vrdma_vmk_set_portgroup(struct vrdma_vmk *vmk, struct vrdma_portgroup *pg);
+
+/* "02:xx:xx:xx:xx:xx", lower case. */
+const char *vrdma_vmk_get_mac(struct vrdma_vmk *vmk);
+/* A unicast MAC not used by another vmk; NULL generates a new one. */
+int vrdma_vmk_set_mac(struct vrdma_vmk *vmk, const char *mac);
+int vrdma_vmk_get_mtu(struct vrdma_vmk *vmk);
+int vrdma_vmk_set_mtu(struct vrdma_vmk *vmk, int mtu);
+
+/*
+ * Addresses are text in canonical inet_ntop(3) form.  Rejected: network,
+ * broadcast, multicast, loopback, unspecified, link-local (169.254/16,
+ * fe80::/10), reserved (0/8, 240/4, ::ffff:0:0/96) addresses and addresses
+ * used by another vmk.  Prefixes: IPv4 1-32, IPv6 1-128.
+ */
+/* addr NULL clears the IPv4 address (-EBUSY if the IPv4 gateway needs it). */
+int vrdma_vmk_set_ipv4(struct vrdma_vmk *vmk, const char *addr,
+                       unsigned int prefix);
+/* -ENOENT when none. */
+int vrdma_vmk_get_ipv4(struct vrdma_vmk *vmk, const char **addr,
+                       unsigned int *prefix);
+int vrdma_vmk_add_ipv6(struct vrdma_vmk *vmk, const char *addr,
+                       unsigned int prefix);
+int vrdma_vmk_remove_ipv6(struct vrdma_vmk *vmk, const char *addr);
+int vrdma_vmk_get_ipv6_count(struct vrdma_vmk *vmk);
+int vrdma_vmk_get_ipv6(struct vrdma_vmk *vmk, unsigned int index,
+                       const char **addr, unsigned int *prefix);
+/*
+ * Default gateway per family (family taken from the text).  It must lie in
+ * one of the vmk's subnets of that family (an IPv6 gateway may also be
+ * link-local).  Clear with vrdma_vmk_clear_gateway(vmk, AF_INET/AF_INET6).
+ */
+int vrdma_vmk_set_gateway(struct vrdma_vmk *vmk, const char *addr);
+int vrdma_vmk_clear_gateway(struct vrdma_vmk *vmk, int family);
+/* -ENOENT when none. */
+int vrdma_vmk_get_gateway(struct vrdma_vmk *vmk, int family,
+                          const char **addr);
+
+/* Service tags: a set of enum vrdma_vmk_tag bits. */
+int vrdma_vmk_add_tags(struct vrdma_vmk *vmk, unsigned int tags);
+int vrdma_vmk_remove_tags(struct vrdma_vmk *vmk, unsigned int tags);
+/* The tag bits (>= 0) or negative errno. */
+int vrdma_vmk_get_tags(struct vrdma_vmk *vmk);
+/* "nvme-rdma" for VRDMA_VMK_TAG_NVME_RDMA (one bit), NULL otherwise. */
+const char *vrdma_vmk_tag_to_name(unsigned int tag);
+/* Tag bit from "nvme-rdma" or an ESXi spelling ("NVMeRDMA"), case
+ * insensitive; -EINVAL if unknown. */
+int vrdma_vmk_tag_from_name(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VRDMA_MODEL_H */

@@ -1,0 +1,765 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VMkernel interfaces: names, MAC, MTU, addresses, gateways and tags. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "model-internal.h"
+
+#define VMK_CHECK(vmk)                                                          \
+	do {                                                                    \
+		if (!(vmk))                                                     \
+			return -EINVAL;                                         \
+		vrdma_error_clear((vmk)->ctx);                                  \
+		if (!(vmk)->cfg)                                                \
+			return vrdma_error((vmk)->ctx, -ENODEV,                 \
+			                   "vmk '%s' was removed from its configuration", \
+			                   (vmk)->name);                        \
+	} while (0)
+
+/* ---- MAC addresses ------------------------------------------------------------ */
+
+int vrdma_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int i;
+
+	if (!s || strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		unsigned int v = 0, k;
+		for (k = 0; k < 2; k++) {
+			char c = s[i * 3 + k];
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned int)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned int)(c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				v |= (unsigned int)(c - 'A' + 10);
+			else
+				return -EINVAL;
+		}
+		if (i < 5 && s[i * 3 + 2] != ':' && s[i * 3 + 2] != '-')
+			return -EINVAL;
+		mac[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+static void mac_text(struct vrdma_vmk *vmk)
+{
+	snprintf(vmk->mac_text, sizeof(vmk->mac_text), "%02x:%02x:%02x:%02x:%02x:%02x",
+	         vmk->mac[0], vmk->mac[1], vmk->mac[2], vmk->mac[3], vmk->mac[4],
+	         vmk->mac[5]);
+}
+
+static struct vrdma_vmk *mac_user(struct vrdma_config *cfg, const uint8_t mac[6],
+                                  struct vrdma_vmk *except)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_vmks; i++)
+		if (cfg->vmks[i] != except && memcmp(cfg->vmks[i]->mac, mac, 6) == 0)
+			return cfg->vmks[i];
+	return NULL;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * A locally administered unicast MAC derived from this host's machine-id and
+ * the vmk name (so it is the same each time this host creates vmkN), random
+ * when there is no machine-id; a collision with another vmk picks the next.
+ */
+static void mac_generate(struct vrdma_config *cfg, struct vrdma_vmk *vmk)
+{
+	char seed[64] = { 0 };
+	uint64_t h;
+	uint32_t n;
+	int fd;
+
+	fd = open("/etc/machine-id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, seed, sizeof(seed) - 1) < 16) {
+		if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+			snprintf(seed, sizeof(seed), "%p-%ld", (void *)vmk, (long)getpid());
+	}
+	if (fd >= 0)
+		close(fd);
+	for (n = 0;; n++) {
+		h = fnv1a(0xcbf29ce484222325ULL, seed, sizeof(seed));
+		h = fnv1a(h, vmk->name, strlen(vmk->name));
+		h = fnv1a(h, &n, sizeof(n));
+		vmk->mac[0] = 0x02;
+		vmk->mac[1] = (uint8_t)(h >> 8);
+		vmk->mac[2] = (uint8_t)(h >> 16);
+		vmk->mac[3] = (uint8_t)(h >> 24);
+		vmk->mac[4] = (uint8_t)(h >> 32);
+		vmk->mac[5] = (uint8_t)(h >> 40);
+		if (!mac_user(cfg, vmk->mac, vmk))
+			break;
+	}
+	mac_text(vmk);
+}
+
+/* ---- lifetime --------------------------------------------------------------------- */
+
+void vrdma_vmk_detach(struct vrdma_vmk *vmk)
+{
+	vmk->cfg = NULL;
+	vmk->pg = NULL;
+}
+
+int vrdma_vmk_new_internal(struct vrdma_config *cfg, const char *name,
+                           struct vrdma_portgroup *pg, struct vrdma_vmk **ret)
+{
+	struct vrdma_ctx *ctx = cfg->ctx;
+	struct vrdma_vmk *vmk, **nv;
+	char buf[16];
+	unsigned int num = 0, i, pos;
+
+	if (!pg->sw || !pg->sw->cfg)
+		return vrdma_error(ctx, -ENODEV, "port group '%s' was removed from its configuration",
+		                   pg->name);
+	if (pg->sw->cfg != cfg)
+		return vrdma_error(ctx, -EINVAL, "port group '%s' belongs to another configuration",
+		                   pg->name);
+	if (name) {
+		if (!vrdma_model_is_vmk_name(name, &num) || num >= VRDMA_MAX_VMKS)
+			return vrdma_error(ctx, -EINVAL,
+			                   "vmk '%s': name must be vmkN with N 0-%d and no leading zero",
+			                   name, VRDMA_MAX_VMKS - 1);
+		for (i = 0; i < cfg->n_vmks; i++)
+			if (strcmp(cfg->vmks[i]->name, name) == 0)
+				return vrdma_error(ctx, -EEXIST, "vmk '%s': already exists", name);
+	} else {
+		for (num = 0; num < VRDMA_MAX_VMKS; num++) {
+			snprintf(buf, sizeof(buf), "vmk%u", num);
+			for (i = 0; i < cfg->n_vmks; i++)
+				if (strcmp(cfg->vmks[i]->name, buf) == 0)
+					break;
+			if (i == cfg->n_vmks)
+				break;
+		}
+		if (num == VRDMA_MAX_VMKS)
+			return vrdma_error(ctx, -ENOSPC, "vmk: limit of %d vmks reached",
+			                   VRDMA_MAX_VMKS);
+		name = buf;
+	}
+	if (cfg->n_vmks >= VRDMA_MAX_VMKS)
+		return vrdma_error(ctx, -ENOSPC, "vmk '%s': limit of %d vmks reached", name,
+		                   VRDMA_MAX_VMKS);
+	nv = realloc(cfg->vmks, (cfg->n_vmks + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	cfg->vmks = nv;
+	vmk = calloc(1, sizeof(*vmk));
+	if (!vmk)
+		return -ENOMEM;
+	vmk->refcount = 1;
+	vmk->ctx = vrdma_ctx_ref(ctx);
+	vmk->cfg = cfg;
+	vmk->pg = pg;
+	snprintf(vmk->name, sizeof(vmk->name), "%s", name);
+	vmk->mtu = pg->sw->mtu < VRDMA_MTU_DEFAULT ? pg->sw->mtu : VRDMA_MTU_DEFAULT;
+	mac_generate(cfg, vmk);
+	/* keep vmks sorted by number */
+	for (pos = 0; pos < cfg->n_vmks; pos++) {
+		unsigned int other = 0;
+		vrdma_model_is_vmk_name(cfg->vmks[pos]->name, &other);
+		if (other > num)
+			break;
+	}
+	memmove(&cfg->vmks[pos + 1], &cfg->vmks[pos], (cfg->n_vmks - pos) * sizeof(*nv));
+	cfg->vmks[pos] = vmk;
+	cfg->n_vmks++;
+	dbg(ctx, "vmk '%s' added on port group '%s', MAC %s", vmk->name, pg->name,
+	    vmk->mac_text);
+	if (ret)
+		*ret = vmk;
+	return 0;
+}
+
+VRDMA_EXPORT struct vrdma_vmk *vrdma_vmk_ref(struct vrdma_vmk *vmk)
+{
+	if (!vmk)
+		return NULL;
+	vmk->refcount++;
+	return vmk;
+}
+
+VRDMA_EXPORT struct vrdma_vmk *vrdma_vmk_unref(struct vrdma_vmk *vmk)
+{
+	if (!vmk)
+		return NULL;
+	if (--vmk->refcount > 0)
+		return NULL;
+	vrdma_ctx_unref(vmk->ctx);
+	free(vmk);
+	return NULL;
+}
+
+VRDMA_EXPORT struct vrdma_config *vrdma_vmk_get_config(struct vrdma_vmk *vmk)
+{
+	return vmk ? vmk->cfg : NULL;
+}
+
+VRDMA_EXPORT int vrdma_vmk_remove(struct vrdma_vmk *vmk)
+{
+	struct vrdma_config *cfg;
+	unsigned int i;
+
+	VMK_CHECK(vmk);
+	cfg = vmk->cfg;
+	for (i = 0; i < cfg->n_vmks; i++)
+		if (cfg->vmks[i] == vmk)
+			break;
+	memmove(&cfg->vmks[i], &cfg->vmks[i + 1], (cfg->n_vmks - i - 1) * sizeof(*cfg->vmks));
+	cfg->n_vmks--;
+	vrdma_vmk_detach(vmk);
+	vrdma_vmk_unref(vmk);
+	return 0;
+}
+
+VRDMA_EXPORT const char *vrdma_vmk_get_name(struct vrdma_vmk *vmk)
+{
+	return vmk ? vmk->name : NULL;
+}
+
+VRDMA_EXPORT const char *vrdma_vmk_get_ifname(struct vrdma_vmk *vmk)
+{
+	return vmk ? vmk->name : NULL;
+}
+
+VRDMA_EXPORT struct vrdma_portgroup *vrdma_vmk_get_portgroup(struct vrdma_vmk *vmk)
+{
+	return vmk ? vmk->pg : NULL;
+}
+
+VRDMA_EXPORT int vrdma_vmk_set_portgroup(struct vrdma_vmk *vmk, struct vrdma_portgroup *pg)
+{
+	VMK_CHECK(vmk);
+	if (!pg)
+		return -EINVAL;
+	if (!pg->sw || !pg->sw->cfg)
+		return vrdma_error(vmk->ctx, -ENODEV,
+		                   "port group '%s' was removed from its configuration", pg->name);
+	if (pg->sw->cfg != vmk->cfg)
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': port group '%s' belongs to another configuration",
+		                   vmk->name, pg->name);
+	if (vmk->mtu > pg->sw->mtu)
+		return vrdma_error(vmk->ctx, -ERANGE,
+		                   "vmk '%s': MTU %d is above switch '%s' MTU %d", vmk->name,
+		                   vmk->mtu, pg->sw->name, pg->sw->mtu);
+	vmk->pg = pg;
+	return 0;
+}
+
+VRDMA_EXPORT const char *vrdma_vmk_get_mac(struct vrdma_vmk *vmk)
+{
+	return vmk ? vmk->mac_text : NULL;
+}
+
+VRDMA_EXPORT int vrdma_vmk_set_mac(struct vrdma_vmk *vmk, const char *mac)
+{
+	struct vrdma_vmk *o;
+	uint8_t m[6];
+	static const uint8_t zero[6];
+
+	VMK_CHECK(vmk);
+	if (!mac) {
+		mac_generate(vmk->cfg, vmk);
+		return 0;
+	}
+	if (vrdma_parse_mac(mac, m) < 0)
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': MAC '%s' is not of the form xx:xx:xx:xx:xx:xx",
+		                   vmk->name, mac);
+	if (m[0] & 1)
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': MAC '%s' is a multicast address", vmk->name, mac);
+	if (memcmp(m, zero, 6) == 0)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': MAC '%s' is all zeros",
+		                   vmk->name, mac);
+	o = mac_user(vmk->cfg, m, vmk);
+	if (o)
+		return vrdma_error(vmk->ctx, -EEXIST,
+		                   "vmk '%s': MAC '%s' is already used by vmk '%s'", vmk->name,
+		                   mac, o->name);
+	memcpy(vmk->mac, m, 6);
+	mac_text(vmk);
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_get_mtu(struct vrdma_vmk *vmk)
+{
+	return vmk ? vmk->mtu : -EINVAL;
+}
+
+VRDMA_EXPORT int vrdma_vmk_set_mtu(struct vrdma_vmk *vmk, int mtu)
+{
+	VMK_CHECK(vmk);
+	if (mtu < VRDMA_MTU_MIN || mtu > VRDMA_MTU_MAX)
+		return vrdma_error(vmk->ctx, -ERANGE, "vmk '%s': MTU %d out of range %d-%d",
+		                   vmk->name, mtu, VRDMA_MTU_MIN, VRDMA_MTU_MAX);
+	if (mtu > vmk->pg->sw->mtu)
+		return vrdma_error(vmk->ctx, -ERANGE,
+		                   "vmk '%s': MTU %d is above switch '%s' MTU %d", vmk->name,
+		                   mtu, vmk->pg->sw->name, vmk->pg->sw->mtu);
+	vmk->mtu = mtu;
+	return 0;
+}
+
+/* ---- addresses ------------------------------------------------------------------- */
+
+static uint32_t mask4(unsigned int prefix)
+{
+	return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+}
+
+static bool in_subnet4(struct in_addr a, struct in_addr net, unsigned int prefix)
+{
+	uint32_t m = mask4(prefix);
+
+	return (ntohl(a.s_addr) & m) == (ntohl(net.s_addr) & m);
+}
+
+static bool in_subnet6(const struct in6_addr *a, const struct in6_addr *net,
+                       unsigned int prefix)
+{
+	unsigned int i;
+
+	for (i = 0; i < 16 && prefix > 0; i++) {
+		uint8_t m = prefix >= 8 ? 0xff : (uint8_t)(0xff << (8 - prefix));
+		if ((a->s6_addr[i] & m) != (net->s6_addr[i] & m))
+			return false;
+		prefix = prefix >= 8 ? prefix - 8 : 0;
+	}
+	return true;
+}
+
+/* Why an IPv4 address cannot be a host address, or NULL. */
+static const char *bad_ip4(struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+
+	if (h == 0)
+		return "is the unspecified address";
+	if (h == 0xffffffffu)
+		return "is the broadcast address";
+	if ((h >> 24) == 0)
+		return "is in 0.0.0.0/8 (this network)";
+	if ((h >> 24) == 127)
+		return "is a loopback address";
+	if ((h >> 28) == 0xe)
+		return "is a multicast address";
+	if ((h >> 28) == 0xf)
+		return "is a reserved (240.0.0.0/4) address";
+	if ((h >> 16) == 0xa9fe)
+		return "is a link-local address (169.254.0.0/16)";
+	return NULL;
+}
+
+/* Why an IPv6 address cannot be a host address, or NULL.  link_ok admits
+ * fe80::/10 (for a gateway). */
+static const char *bad_ip6(const struct in6_addr *a, bool link_ok)
+{
+	if (IN6_IS_ADDR_UNSPECIFIED(a))
+		return "is the unspecified address";
+	if (IN6_IS_ADDR_LOOPBACK(a))
+		return "is the loopback address";
+	if (IN6_IS_ADDR_MULTICAST(a))
+		return "is a multicast address";
+	if (IN6_IS_ADDR_V4MAPPED(a))
+		return "is an IPv4-mapped address";
+	if (IN6_IS_ADDR_LINKLOCAL(a) && !link_ok)
+		return "is a link-local address (fe80::/10; every interface has one already)";
+	return NULL;
+}
+
+static struct vrdma_vmk *ip4_user(struct vrdma_config *cfg, struct in_addr a,
+                                  struct vrdma_vmk *except)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_vmks; i++)
+		if (cfg->vmks[i] != except && cfg->vmks[i]->has_ip4 &&
+		    cfg->vmks[i]->ip4.s_addr == a.s_addr)
+			return cfg->vmks[i];
+	return NULL;
+}
+
+static struct vrdma_vmk *ip6_user(struct vrdma_config *cfg, const struct in6_addr *a)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < cfg->n_vmks; i++)
+		for (j = 0; j < cfg->vmks[i]->n_ip6; j++)
+			if (memcmp(&cfg->vmks[i]->ip6[j].addr, a, sizeof(*a)) == 0)
+				return cfg->vmks[i];
+	return NULL;
+}
+
+VRDMA_EXPORT int vrdma_vmk_set_ipv4(struct vrdma_vmk *vmk, const char *addr,
+                                    unsigned int prefix)
+{
+	struct vrdma_vmk *o;
+	struct in_addr a;
+	const char *why;
+	uint32_t host;
+
+	VMK_CHECK(vmk);
+	if (!addr) {
+		if (vmk->has_gw4)
+			return vrdma_error(vmk->ctx, -EBUSY,
+			                   "vmk '%s': cannot clear the IPv4 address: gateway %s "
+			                   "needs it (clear the gateway first)",
+			                   vmk->name, vmk->gw4_text);
+		vmk->has_ip4 = false;
+		vmk->ip4_text[0] = '\0';
+		return 0;
+	}
+	if (inet_pton(AF_INET, addr, &a) != 1)
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': '%s' is not an IPv4 address", vmk->name, addr);
+	if (prefix < 1 || prefix > 32)
+		return vrdma_error(vmk->ctx, -ERANGE,
+		                   "vmk '%s': IPv4 prefix length %u out of range 1-32",
+		                   vmk->name, prefix);
+	why = bad_ip4(a);
+	if (why)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv4 address %s %s",
+		                   vmk->name, addr, why);
+	host = ntohl(a.s_addr) & ~mask4(prefix);
+	if (prefix <= 30 && host == 0)
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': IPv4 address %s is the network address of %s/%u",
+		                   vmk->name, addr, addr, prefix);
+	if (prefix <= 30 && host == ~mask4(prefix))
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': IPv4 address %s is the broadcast address of its /%u subnet",
+		                   vmk->name, addr, prefix);
+	o = ip4_user(vmk->cfg, a, vmk);
+	if (o)
+		return vrdma_error(vmk->ctx, -EEXIST,
+		                   "vmk '%s': IPv4 address %s is already used by vmk '%s'",
+		                   vmk->name, addr, o->name);
+	if (vmk->has_gw4 && (!in_subnet4(vmk->gw4, a, prefix) || vmk->gw4.s_addr == a.s_addr))
+		return vrdma_error(vmk->ctx, -EBUSY,
+		                   "vmk '%s': IPv4 gateway %s would be outside %s/%u "
+		                   "(clear or change the gateway first)",
+		                   vmk->name, vmk->gw4_text, addr, prefix);
+	vmk->ip4 = a;
+	vmk->ip4_prefix = prefix;
+	vmk->has_ip4 = true;
+	inet_ntop(AF_INET, &a, vmk->ip4_text, sizeof(vmk->ip4_text));
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_get_ipv4(struct vrdma_vmk *vmk, const char **addr,
+                                    unsigned int *prefix)
+{
+	if (!vmk || !addr)
+		return -EINVAL;
+	*addr = NULL;
+	if (!vmk->has_ip4)
+		return -ENOENT;
+	*addr = vmk->ip4_text;
+	if (prefix)
+		*prefix = vmk->ip4_prefix;
+	return 0;
+}
+
+static bool ip6_is_subnet_router(const struct in6_addr *a, unsigned int prefix)
+{
+	struct in6_addr zero = IN6ADDR_ANY_INIT;
+	unsigned int i;
+	uint8_t host[16];
+
+	if (prefix >= 127)
+		return false;
+	for (i = 0; i < 16; i++) {
+		unsigned int bits = prefix > i * 8 ? prefix - i * 8 : 0;
+		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+		if (bits == 0)
+			m = 0;
+		host[i] = a->s6_addr[i] & (uint8_t)~m;
+	}
+	return memcmp(host, &zero, 16) == 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_add_ipv6(struct vrdma_vmk *vmk, const char *addr,
+                                    unsigned int prefix)
+{
+	struct in6_addr a;
+	struct vrdma_vmk *o;
+	struct vrdma_ip6 *e;
+	const char *why;
+
+	VMK_CHECK(vmk);
+	if (!addr)
+		return -EINVAL;
+	if (inet_pton(AF_INET6, addr, &a) != 1)
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': '%s' is not an IPv6 address", vmk->name, addr);
+	if (prefix < 1 || prefix > 128)
+		return vrdma_error(vmk->ctx, -ERANGE,
+		                   "vmk '%s': IPv6 prefix length %u out of range 1-128",
+		                   vmk->name, prefix);
+	why = bad_ip6(&a, false);
+	if (why)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv6 address %s %s",
+		                   vmk->name, addr, why);
+	if (ip6_is_subnet_router(&a, prefix))
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': IPv6 address %s is the network (subnet-router "
+		                   "anycast) address of its /%u prefix", vmk->name, addr, prefix);
+	o = ip6_user(vmk->cfg, &a);
+	if (o == vmk)
+		return vrdma_error(vmk->ctx, -EEXIST,
+		                   "vmk '%s': IPv6 address %s is already one of its addresses",
+		                   vmk->name, addr);
+	if (o)
+		return vrdma_error(vmk->ctx, -EEXIST,
+		                   "vmk '%s': IPv6 address %s is already used by vmk '%s'",
+		                   vmk->name, addr, o->name);
+	if (vmk->n_ip6 >= VRDMA_MAX_IPV6_ADDRS)
+		return vrdma_error(vmk->ctx, -ENOSPC,
+		                   "vmk '%s': limit of %d IPv6 addresses reached", vmk->name,
+		                   VRDMA_MAX_IPV6_ADDRS);
+	e = &vmk->ip6[vmk->n_ip6++];
+	e->addr = a;
+	e->prefix = prefix;
+	inet_ntop(AF_INET6, &a, e->text, sizeof(e->text));
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_remove_ipv6(struct vrdma_vmk *vmk, const char *addr)
+{
+	struct in6_addr a;
+	unsigned int i, j;
+
+	VMK_CHECK(vmk);
+	if (!addr)
+		return -EINVAL;
+	if (inet_pton(AF_INET6, addr, &a) != 1)
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': '%s' is not an IPv6 address", vmk->name, addr);
+	for (i = 0; i < vmk->n_ip6; i++)
+		if (memcmp(&vmk->ip6[i].addr, &a, sizeof(a)) == 0)
+			break;
+	if (i == vmk->n_ip6)
+		return vrdma_error(vmk->ctx, -ENOENT, "vmk '%s': no IPv6 address %s",
+		                   vmk->name, addr);
+	if (vmk->has_gw6 && !IN6_IS_ADDR_LINKLOCAL(&vmk->gw6)) {
+		bool still = false;
+		for (j = 0; j < vmk->n_ip6; j++)
+			if (j != i && in_subnet6(&vmk->gw6, &vmk->ip6[j].addr, vmk->ip6[j].prefix))
+				still = true;
+		if (!still)
+			return vrdma_error(vmk->ctx, -EBUSY,
+			                   "vmk '%s': cannot remove %s: IPv6 gateway %s would be "
+			                   "outside every subnet (clear the gateway first)",
+			                   vmk->name, addr, vmk->gw6_text);
+	}
+	memmove(&vmk->ip6[i], &vmk->ip6[i + 1], (vmk->n_ip6 - i - 1) * sizeof(vmk->ip6[0]));
+	vmk->n_ip6--;
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_get_ipv6_count(struct vrdma_vmk *vmk)
+{
+	return vmk ? (int)vmk->n_ip6 : -EINVAL;
+}
+
+VRDMA_EXPORT int vrdma_vmk_get_ipv6(struct vrdma_vmk *vmk, unsigned int index,
+                                    const char **addr, unsigned int *prefix)
+{
+	if (!vmk || !addr)
+		return -EINVAL;
+	*addr = NULL;
+	if (index >= vmk->n_ip6)
+		return -ENOENT;
+	*addr = vmk->ip6[index].text;
+	if (prefix)
+		*prefix = vmk->ip6[index].prefix;
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_set_gateway(struct vrdma_vmk *vmk, const char *addr)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	const char *why;
+	unsigned int i;
+
+	VMK_CHECK(vmk);
+	if (!addr)
+		return -EINVAL;
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		uint32_t host;
+
+		why = bad_ip4(a4);
+		if (why)
+			return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv4 gateway %s %s",
+			                   vmk->name, addr, why);
+		if (!vmk->has_ip4)
+			return vrdma_error(vmk->ctx, -EINVAL,
+			                   "vmk '%s': IPv4 gateway %s is outside every subnet "
+			                   "(the vmk has no IPv4 address)", vmk->name, addr);
+		if (!in_subnet4(a4, vmk->ip4, vmk->ip4_prefix) || vmk->ip4_prefix == 32)
+			return vrdma_error(vmk->ctx, -EINVAL,
+			                   "vmk '%s': IPv4 gateway %s is outside its subnet %s/%u",
+			                   vmk->name, addr, vmk->ip4_text, vmk->ip4_prefix);
+		if (a4.s_addr == vmk->ip4.s_addr)
+			return vrdma_error(vmk->ctx, -EINVAL,
+			                   "vmk '%s': IPv4 gateway %s is the vmk's own address",
+			                   vmk->name, addr);
+		host = ntohl(a4.s_addr) & ~mask4(vmk->ip4_prefix);
+		if (vmk->ip4_prefix <= 30 && (host == 0 || host == ~mask4(vmk->ip4_prefix)))
+			return vrdma_error(vmk->ctx, -EINVAL,
+			                   "vmk '%s': IPv4 gateway %s is the network or broadcast "
+			                   "address of %s/%u", vmk->name, addr, vmk->ip4_text,
+			                   vmk->ip4_prefix);
+		vmk->gw4 = a4;
+		vmk->has_gw4 = true;
+		inet_ntop(AF_INET, &a4, vmk->gw4_text, sizeof(vmk->gw4_text));
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &a6) == 1) {
+		bool ok = IN6_IS_ADDR_LINKLOCAL(&a6);
+
+		why = bad_ip6(&a6, true);
+		if (why)
+			return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv6 gateway %s %s",
+			                   vmk->name, addr, why);
+		for (i = 0; i < vmk->n_ip6 && !ok; i++)
+			if (in_subnet6(&a6, &vmk->ip6[i].addr, vmk->ip6[i].prefix) &&
+			    vmk->ip6[i].prefix < 128)
+				ok = true;
+		if (!ok)
+			return vrdma_error(vmk->ctx, -EINVAL,
+			                   "vmk '%s': IPv6 gateway %s is outside every IPv6 subnet "
+			                   "of the vmk (and not link-local)", vmk->name, addr);
+		for (i = 0; i < vmk->n_ip6; i++)
+			if (memcmp(&vmk->ip6[i].addr, &a6, sizeof(a6)) == 0)
+				return vrdma_error(vmk->ctx, -EINVAL,
+				                   "vmk '%s': IPv6 gateway %s is the vmk's own address",
+				                   vmk->name, addr);
+		vmk->gw6 = a6;
+		vmk->has_gw6 = true;
+		inet_ntop(AF_INET6, &a6, vmk->gw6_text, sizeof(vmk->gw6_text));
+		return 0;
+	}
+	return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': gateway '%s' is not an IP address",
+	                   vmk->name, addr);
+}
+
+VRDMA_EXPORT int vrdma_vmk_clear_gateway(struct vrdma_vmk *vmk, int family)
+{
+	VMK_CHECK(vmk);
+	if (family == AF_INET)
+		vmk->has_gw4 = false;
+	else if (family == AF_INET6)
+		vmk->has_gw6 = false;
+	else
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': unknown address family %d",
+		                   vmk->name, family);
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_get_gateway(struct vrdma_vmk *vmk, int family, const char **addr)
+{
+	if (!vmk || !addr)
+		return -EINVAL;
+	*addr = NULL;
+	if (family == AF_INET) {
+		if (!vmk->has_gw4)
+			return -ENOENT;
+		*addr = vmk->gw4_text;
+		return 0;
+	}
+	if (family == AF_INET6) {
+		if (!vmk->has_gw6)
+			return -ENOENT;
+		*addr = vmk->gw6_text;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- tags -------------------------------------------------------------------------- */
+
+static const struct {
+	unsigned int bit;
+	const char *name;
+	const char *esxi;
+} tag_names[] = {
+	{ VRDMA_VMK_TAG_MANAGEMENT, "management", "Management" },
+	{ VRDMA_VMK_TAG_NVME_RDMA, "nvme-rdma", "NVMeRDMA" },
+	{ VRDMA_VMK_TAG_NVME_TCP, "nvme-tcp", "NVMeTCP" },
+	{ VRDMA_VMK_TAG_ISER, "iser", "iSER" },
+};
+
+VRDMA_EXPORT const char *vrdma_vmk_tag_to_name(unsigned int tag)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tag_names); i++)
+		if (tag_names[i].bit == tag)
+			return tag_names[i].name;
+	return NULL;
+}
+
+VRDMA_EXPORT int vrdma_vmk_tag_from_name(const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(tag_names); i++)
+		if (strcasecmp(name, tag_names[i].name) == 0 ||
+		    strcasecmp(name, tag_names[i].esxi) == 0)
+			return (int)tag_names[i].bit;
+	return -EINVAL;
+}
+
+VRDMA_EXPORT int vrdma_vmk_add_tags(struct vrdma_vmk *vmk, unsigned int tags)
+{
+	VMK_CHECK(vmk);
+	if (tags == 0 || (tags & ~(unsigned int)VRDMA_VMK_TAG_ALL))
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': unknown service tag bits 0x%x",
+		                   vmk->name, tags);
+	vmk->tags |= tags;
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_remove_tags(struct vrdma_vmk *vmk, unsigned int tags)
+{
+	VMK_CHECK(vmk);
+	if (tags == 0 || (tags & ~(unsigned int)VRDMA_VMK_TAG_ALL))
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': unknown service tag bits 0x%x",
+		                   vmk->name, tags);
+	vmk->tags &= ~tags;
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_vmk_get_tags(struct vrdma_vmk *vmk)
+{
+	return vmk ? (int)vmk->tags : -EINVAL;
+}
