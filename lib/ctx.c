@@ -22,6 +22,9 @@ struct vrdma_ctx {
 
 static void log_stderr(struct vrdma_ctx *ctx, int priority, const char *file,
                        int line, const char *fn, const char *format,
+                       va_list args) VRDMA_PRINTF(6, 0);
+static void log_stderr(struct vrdma_ctx *ctx, int priority, const char *file,
+                       int line, const char *fn, const char *format,
                        va_list args)
 {
 	fprintf(stderr, "libvrdma: %s: ", fn);
