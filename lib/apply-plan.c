@@ -6,7 +6,7 @@
  * Step order, chosen so that every prefix of the plan can be undone in
  * reverse order exactly (MTUs never clamp a child, deletions free names
  * before creations reuse them):
- *   A  uplinks: MTU raised to the switch MTU, brought up
+ *   A  uplinks: MTU raised to the switch MTU (never brought up or down)
  *   B  unwanted addresses removed; unwanted owned links removed (addresses
  *      first, each as its own step, then macvlans, then 802.1Q devices)
  *   C  MTU decreases of kept owned links (vmk devices, then 802.1Q devices)
@@ -864,11 +864,13 @@ static int plan_uplinks(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 			if (r < 0)
 				return r;
 		}
-		if (!(kl->flags & IFF_UP)) {
-			r = add_up_step(plan, kl->name, false, true);
-			if (r < 0)
-				return r;
-		}
+		/* Uplinks are never brought up or down by apply: an up/down cycle
+		 * leaves traces (qdisc, link-local addresses) that no rollback
+		 * can remove.  Say so instead. */
+		if (!(kl->flags & IFF_UP) && wu->carries_vmk)
+			apply_plan_add_note(plan, "uplink '%s' is down: the vmks on it "
+			                    "carry no traffic until it is brought up",
+			                    wu->name);
 	}
 	return 0;
 }

@@ -670,8 +670,9 @@ static void check_addresses(struct chk *c)
 					HINT(d, "give each vmk its own address");
 				}
 		}
-		/* Another netdev of the host with the same address. */
-		n = vrdma_host_get_n_netdevs(b->host);
+		/* Another netdev of the host with the same address (only once the
+		 * vmk is realised: before that, an old realisation may hold it). */
+		n = bd->netdev ? vrdma_host_get_n_netdevs(b->host) : 0;
 		for (j = 0; j < n; j++) {
 			struct vrdma_netdev *nd = vrdma_host_get_netdev(b->host, j);
 			if (nd == bd->netdev)

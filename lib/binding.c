@@ -428,6 +428,30 @@ VRDMA_EXPORT struct vrdma_diag *vrdma_bindings_get_diag(struct vrdma_bindings *b
 	return b && i >= 0 && i < b->diags.n ? b->diags.items[i] : NULL;
 }
 
+/* Does `name` name one of the binding's objects (vmk, port group, switch,
+ * uplink, adapter, netdev)? */
+static bool binding_involves(struct vrdma_binding *bd, const char *name)
+{
+	const char *names[9];
+	size_t i, n = 0;
+
+	if (!bd)
+		return false;
+	names[n++] = vrdma_vmk_get_name(bd->vmk);
+	names[n++] = bd->pg ? vrdma_portgroup_get_name(bd->pg) : NULL;
+	names[n++] = bd->sw ? vrdma_switch_get_name(bd->sw) : NULL;
+	names[n++] = bd->uplink_name;
+	names[n++] = bd->uplink ? vrdma_uplink_get_alias(bd->uplink) : NULL;
+	names[n++] = bd->uplink ? vrdma_uplink_get_name(bd->uplink) : NULL;
+	names[n++] = bd->adapter ? vrdma_adapter_get_alias(bd->adapter) : NULL;
+	names[n++] = bd->adapter ? vrdma_adapter_get_name(bd->adapter) : NULL;
+	names[n++] = bd->netdev ? vrdma_netdev_get_name(bd->netdev) : NULL;
+	for (i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
 VRDMA_EXPORT struct vrdma_diag *vrdma_bindings_next_diag(struct vrdma_bindings *b,
                                                          struct vrdma_diag *prev,
                                                          const char *object, int min_severity)
@@ -445,7 +469,8 @@ VRDMA_EXPORT struct vrdma_diag *vrdma_bindings_next_diag(struct vrdma_bindings *
 		struct vrdma_diag *d = b->diags.items[i];
 		if (vrdma_rule_severity(d->rule) < min_severity)
 			continue;
-		if (object && !vrdma_diag_involves(d, object))
+		if (object && !vrdma_diag_involves(d, object) &&
+		    !binding_involves(d->binding, object))
 			continue;
 		return d;
 	}

@@ -30,18 +30,49 @@ static int report(struct vrdma_ctx *ctx, int r, const char *what)
 }
 
 /*
- * --vmk NAME: resolve a VMkernel binding to (device, port, GID index).
- * The binding API does not exist yet; once it does, look the vmk up here
- * and hand the result to vrdma_perf_set_gid().
+ * --vmk NAME: resolve a VMkernel binding (live host + configuration) to
+ * (device, port, RoCE v2 GID index) with the binding API and hand it to
+ * vrdma_perf_set_gid().  An unbound vmk is refused with its first finding.
  */
 static int resolve_vmk(struct vrdma_ctx *ctx, struct vrdma_perf *perf, const char *vmk)
 {
-	(void)ctx;
-	(void)perf;
-	fprintf(stderr,
-	        "%s: --vmk %s: running over a VMkernel binding is not yet available in this "
-	        "libvrdma; use -d DEV [-i PORT] [-x GID_INDEX]\n", prog, vmk);
-	return -EOPNOTSUPP;
+	struct vrdma_host *host = NULL;
+	struct vrdma_config *cfg = NULL;
+	struct vrdma_bindings *b = NULL;
+	struct vrdma_binding *bd = NULL;
+	int r, i, idx = -1;
+
+	r = vrdma_host_discover(ctx, VRDMA_DISCOVER_READ_ONLY, &host);
+	if (r >= 0)
+		r = vrdma_config_load(ctx, NULL, &cfg);
+	if (r >= 0)
+		r = vrdma_bindings_new(host, cfg, &b);
+	if (r >= 0)
+		r = vrdma_bindings_find_vmk(b, vmk, &bd);
+	if (r < 0) {
+		report(ctx, r, "--vmk");
+		goto out;
+	}
+	if (vrdma_binding_get_state(bd) == VRDMA_BINDING_UNBOUND) {
+		struct vrdma_diag *d = vrdma_binding_get_diag(bd, 0);
+		fprintf(stderr, "%s: --vmk %s: unbound: %s %s (fix: %s)\n", prog, vmk,
+		        vrdma_diag_get_code(d), vrdma_diag_get_message(d), vrdma_diag_get_hint(d));
+		r = -ENOLINK;
+		goto out;
+	}
+	for (i = 0; i < vrdma_binding_get_n_addrs(bd) && idx < 0; i++)
+		if (vrdma_binding_get_addr_gid_index(bd, i, &idx) < 0)
+			idx = -1;
+	r = idx < 0 ? -ENOENT
+	            : vrdma_perf_set_gid(perf, vrdma_adapter_get_name(vrdma_binding_get_adapter(bd)),
+	                                 (unsigned)vrdma_port_get_number(vrdma_binding_get_port(bd)), idx);
+	if (r < 0)
+		report(ctx, r, "--vmk");
+out:
+	vrdma_bindings_unref(b);
+	vrdma_config_unref(cfg);
+	vrdma_host_unref(host);
+	return r;
 }
 
 static int configure(struct vrdma_perf *perf, const struct vperf_opts *o)

@@ -12,6 +12,8 @@ static const struct vctl_cmd *const cmd_tables[] = {
 	vctl_core_cmds,
 	vctl_rdma_cmds,
 	vctl_apply_cmds,
+	vctl_network_cmds,
+	vctl_binding_cmds,
 };
 
 static int words_match(const char *path, int argc, char **argv, int *nwords)

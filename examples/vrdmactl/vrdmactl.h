@@ -41,6 +41,8 @@ struct vctl_cmd {
 extern const struct vctl_cmd vctl_core_cmds[];
 extern const struct vctl_cmd vctl_rdma_cmds[];
 extern const struct vctl_cmd vctl_apply_cmds[];
+extern const struct vctl_cmd vctl_network_cmds[];
+extern const struct vctl_cmd vctl_binding_cmds[];
 
 /* Errors: print "vrdmactl: <cmd>: message" to stderr, return VCTL_EXIT_FAILURE. */
 int vctl_fail(struct vctl *v, int err, const char *fmt, ...)

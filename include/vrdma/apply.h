@@ -17,8 +17,9 @@
  *   soft (rdma_rxe, siw)       the vmk's addresses on  802.1Q device "vmkN"
  *                              the uplink netdev       on the uplink (vmk MAC)
  *
- * A switch is no kernel object: its uplinks are brought up and their MTU is
- * raised to the switch MTU when lower (never lowered).  Every netdev created
+ * A switch is no kernel object: its uplinks' MTU is raised to the switch MTU
+ * when lower (never lowered); uplinks are never brought up or down (a plan
+ * note says when a vmk's uplink is down).  Every netdev created
  * carries the interface alias "vrdma:..." and only such netdevs (and the
  * uplink addresses recorded in the state directory) are ever changed or
  * deleted.

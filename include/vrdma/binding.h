@@ -112,9 +112,11 @@ int vrdma_bindings_get_n_diags(struct vrdma_bindings *b);
 struct vrdma_diag *vrdma_bindings_get_diag(struct vrdma_bindings *b, int i);
 /*
  * Iterator: the first finding after `prev` (NULL: from the start) that
- * involves an object named `object` (an adapter name or alias, uplink,
- * netdev, switch, port group or vmk name; NULL: any) with a severity of at
- * least `min_severity`.  NULL at the end.
+ * concerns an object named `object` (NULL: any) with a severity of at least
+ * `min_severity`; NULL at the end.  A finding concerns the objects it lists
+ * and, when it is about a binding, every object of that binding's chain
+ * (adapter name or alias, uplink alias or netdev, switch, port group, vmk,
+ * the vmk's netdev).
  */
 struct vrdma_diag *vrdma_bindings_next_diag(struct vrdma_bindings *b,
                                             struct vrdma_diag *prev,

@@ -416,7 +416,11 @@ START_TEST(test_stale_writer)
 	/* nor may anything overwrite a file that is not a configuration */
 	write_file(p, "garbage");
 	ck_assert_int_eq(vrdma_config_save(a, NULL), -EBADMSG);
-	ck_assert_str_eq(read_file(p), "garbage");
+	{
+		char *now = read_file(p);
+		ck_assert_str_eq(now, "garbage");
+		free(now);
+	}
 	vrdma_config_unref(a);
 	vrdma_config_unref(b);
 	vrdma_config_unref(fresh);

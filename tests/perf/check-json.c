@@ -154,12 +154,15 @@ static void check_result(json_object *r, const char *path, bool lat)
 			bad(path, "t_stdev larger than the range");
 	} else {
 		double pk, av, pkg, avg, rate;
+		int ok = 1;
 
-		if (!(get_num(r, path, "bw_peak_mb_sec", 0, &pk) &
-		      get_num(r, path, "bw_avg_mb_sec", 0, &av) &
-		      get_num(r, path, "bw_peak_gb_sec", 0, &pkg) &
-		      get_num(r, path, "bw_avg_gb_sec", 0, &avg) &
-		      get_num(r, path, "msg_rate_mpps", 0, &rate)))
+		/* all five, so every missing one is reported */
+		ok &= get_num(r, path, "bw_peak_mb_sec", 0, &pk);
+		ok &= get_num(r, path, "bw_avg_mb_sec", 0, &av);
+		ok &= get_num(r, path, "bw_peak_gb_sec", 0, &pkg);
+		ok &= get_num(r, path, "bw_avg_gb_sec", 0, &avg);
+		ok &= get_num(r, path, "msg_rate_mpps", 0, &rate);
+		if (!ok)
 			return;
 		if (av <= 0)
 			bad(path, "bw_avg_mb_sec: expected > 0");

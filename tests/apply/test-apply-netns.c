@@ -1,0 +1,737 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * apply, netns suite: every test runs (Check forks it) in a fresh network
+ * namespace with its own /sys, veth ends standing in for uplinks.  The
+ * kernel is observed independently with `ip -j` (iproute2), never through
+ * libvrdma.  Needs root; exits 77 (skip) when namespaces cannot be made.
+ */
+
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include <json-c/json.h>
+#include <vrdma/vrdma.h>
+
+#include "testutil.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	r = system(cmd);
+	ck_assert_msg(r == 0, "command failed (%d): %s", r, cmd);
+}
+
+static char *capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *capture(const char *fmt, ...)
+{
+	char cmd[1024], *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0) {
+		buf = realloc(buf, len + n + 1);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	pclose(p);
+	if (!buf)
+		buf = calloc(1, 1);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* The full kernel state as iproute2 reports it. */
+static char *dump_all(void)
+{
+	return capture("ip -j -d link show; ip -j addr show");
+}
+
+/* Link states settle asynchronously (linkwatch, up to a second): dump
+ * until the state equals `want` or 3 s have passed. */
+static char *dump_settled(const char *want)
+{
+	char *s = NULL;
+	int i;
+
+	for (i = 0; i < 30; i++) {
+		free(s);
+		s = dump_all();
+		if (strcmp(s, want) == 0)
+			break;
+		usleep(100000);
+	}
+	return s;
+}
+
+/* Wait for linkwatch to settle before a reference dump. */
+static char *dump_stable(void)
+{
+	usleep(1100000);
+	return dump_all();
+}
+
+static char *dump_dev(const char *dev)
+{
+	return capture("ip -j -d link show dev %s; ip -j addr show dev %s", dev, dev);
+}
+
+/* `ip -j -d addr show dev X` parsed: the first (only) array element. */
+static struct json_object *ip_dev(const char *dev)
+{
+	char *s = capture("ip -j -d addr show dev %s 2>/dev/null", dev);
+	struct json_object *arr = json_tokener_parse(s), *o;
+
+	free(s);
+	if (!arr || json_object_array_length(arr) != 1) {
+		json_object_put(arr);
+		return NULL;
+	}
+	o = json_object_get(json_object_array_get_idx(arr, 0));
+	json_object_put(arr);
+	return o;
+}
+
+static const char *jstr(struct json_object *o, const char *path)
+{
+	char buf[256], *save = NULL, *tok;
+	struct json_object *cur = o;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok && cur; tok = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(cur, tok, &cur))
+			return NULL;
+	return cur ? json_object_get_string(cur) : NULL;
+}
+
+static bool has_flag(struct json_object *o, const char *flag)
+{
+	struct json_object *f;
+	size_t i;
+
+	if (!json_object_object_get_ex(o, "flags", &f))
+		return false;
+	for (i = 0; i < json_object_array_length(f); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(f, i)), flag) == 0)
+			return true;
+	return false;
+}
+
+static bool has_addr(struct json_object *o, const char *local, int prefix)
+{
+	struct json_object *ai;
+	size_t i;
+
+	if (!json_object_object_get_ex(o, "addr_info", &ai))
+		return false;
+	for (i = 0; i < json_object_array_length(ai); i++) {
+		struct json_object *a = json_object_array_get_idx(ai, i), *l, *p;
+		if (json_object_object_get_ex(a, "local", &l) &&
+		    json_object_object_get_ex(a, "prefixlen", &p) &&
+		    strcmp(json_object_get_string(l), local) == 0 &&
+		    json_object_get_int(p) == prefix)
+			return true;
+	}
+	return false;
+}
+
+static char state_dir[64];
+
+/* Equal strings, else both go to files and their diff to stderr. */
+static bool same_or_diff(const char *what, const char *a, const char *b)
+{
+	char cmd[512];
+	FILE *f;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	f = fopen("/tmp/vrdma-apply-a.json", "w");
+	fputs(a, f);
+	fclose(f);
+	f = fopen("/tmp/vrdma-apply-b.json", "w");
+	fputs(b, f);
+	fclose(f);
+	fprintf(stderr, "%s: kernel state differs:\n", what);
+	snprintf(cmd, sizeof(cmd), "cd /tmp && for f in a b; do python3 -m json.tool --json-lines "
+	         "< vrdma-apply-$f.json > vrdma-apply-$f.pretty 2>/dev/null || cp vrdma-apply-$f.json "
+	         "vrdma-apply-$f.pretty; done; diff vrdma-apply-a.pretty vrdma-apply-b.pretty >&2");
+	if (system(cmd) < 0)
+		fprintf(stderr, "diff failed\n");
+	return false;
+}
+
+/* A fresh network namespace (with its own sysfs view) and state dir. */
+static void netns_setup(void)
+{
+	ck_assert_int_eq(unshare(CLONE_NEWNET | CLONE_NEWNS), 0);
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	umount2("/sys", MNT_DETACH);
+	ck_assert_int_eq(mount("sysfs", "/sys", "sysfs", 0, NULL), 0);
+	snprintf(state_dir, sizeof(state_dir), "/tmp/vrdma-apply-test.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(state_dir));
+	setenv("VRDMA_STATE_DIR", state_dir, 1);
+	unsetenv("VRDMA_TEST_APPLY_FAIL_STEP");
+	/* No DAD: addresses are final at once, dumps are stable. */
+	sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0");
+	sh("ip link set lo up");
+	sh("ip link add up0 type veth peer name up0p && ip link set up0p up");
+	sh("ip link add up1 type veth peer name up1p && ip link set up1p up");
+}
+
+static void netns_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", state_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", state_dir);
+}
+
+static struct vrdma_ctx *new_ctx(void)
+{
+	struct vrdma_ctx *ctx;
+
+	ck_assert_int_eq(vrdma_ctx_new(&ctx), 0);
+	vrdma_ctx_set_log_fn(ctx, NULL, NULL);
+	return ctx;
+}
+
+/*
+ * The test model:
+ *   vSwitch1 (MTU 9000) <- up0: PG-A untagged: vmk1 192.0.2.10/24 + 2001:db8::10/64
+ *                                PG-A:          vmk3 192.0.2.13/24 + 2001:db8::13/64
+ *   vSwitch2 (MTU 1500) <- up1 (soft RDMA when VRDMA_TEST_APPLY_SOFT_UPLINKS=up1):
+ *                                PG-B untagged: vmk2 198.51.100.2/24 + 2001:db8:2::2/64
+ */
+static struct vrdma_config *model(struct vrdma_ctx *ctx, bool with_vmk3)
+{
+	struct vrdma_config *cfg;
+	struct vrdma_switch *sw1, *sw2;
+	struct vrdma_portgroup *pga, *pgb;
+	struct vrdma_vmk *v;
+
+	ck_assert_int_eq(vrdma_config_new(ctx, &cfg), 0);
+	ck_assert_int_eq(vrdma_config_add_switch(cfg, "vSwitch1", VRDMA_SWITCH_STANDARD, "vsw1", &sw1), 0);
+	ck_assert_int_eq(vrdma_switch_set_mtu(sw1, 9000), 0);
+	ck_assert_int_eq(vrdma_switch_add_uplink(sw1, "up0"), 0);
+	ck_assert_int_eq(vrdma_switch_add_portgroup(sw1, "PG-A", &pga), 0);
+	ck_assert_int_eq(vrdma_config_add_switch(cfg, "vSwitch2", VRDMA_SWITCH_STANDARD, "vsw2", &sw2), 0);
+	ck_assert_int_eq(vrdma_switch_add_uplink(sw2, "up1"), 0);
+	ck_assert_int_eq(vrdma_switch_add_portgroup(sw2, "PG-B", &pgb), 0);
+
+	ck_assert_int_eq(vrdma_config_add_vmk(cfg, "vmk1", pga, &v), 0);
+	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:01"), 0);
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "192.0.2.10", 24), 0);
+	ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8::10", 64), 0);
+	ck_assert_int_eq(vrdma_config_add_vmk(cfg, "vmk2", pgb, &v), 0);
+	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:02"), 0);
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "198.51.100.2", 24), 0);
+	ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8:2::2", 64), 0);
+	if (with_vmk3) {
+		ck_assert_int_eq(vrdma_config_add_vmk(cfg, "vmk3", pga, &v), 0);
+		ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:03"), 0);
+		ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "192.0.2.13", 24), 0);
+		ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8::13", 64), 0);
+	}
+	return cfg;
+}
+
+/* Plan and execute; returns the number of steps, asserts success. */
+static int apply(struct vrdma_ctx *ctx, struct vrdma_config *cfg, int *writes)
+{
+	struct vrdma_apply_plan *plan;
+	int n, r;
+
+	r = vrdma_apply_plan(ctx, cfg, NULL, &plan);
+	ck_assert_msg(r == 0, "plan: %d %s", r, vrdma_ctx_get_error(ctx));
+	n = vrdma_apply_plan_get_n_steps(plan);
+	r = vrdma_apply_execute(plan);
+	ck_assert_msg(r == 0, "execute: %d %s", r, vrdma_ctx_get_error(ctx));
+	if (writes)
+		*writes = vrdma_apply_plan_get_n_writes(plan);
+	vrdma_apply_plan_unref(plan);
+	return n;
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+START_TEST(test_realise)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg;
+	struct vrdma_vmk *vmk;
+	struct json_object *o;
+	char *nd = NULL, *up = NULL, *owned;
+	int strategy = -1;
+
+	netns_setup();
+	setenv("VRDMA_TEST_APPLY_SOFT_UPLINKS", "up1", 1);
+	ctx = new_ctx();
+	cfg = model(ctx, true);
+	ck_assert_int_gt(apply(ctx, cfg, NULL), 0);
+
+	/* vmk1: a macvlan on up0, own MAC, MTU, alias, up, both addresses */
+	o = ip_dev("vmk1");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(jstr(o, "linkinfo.info_kind"), "macvlan");
+	ck_assert_str_eq(jstr(o, "linkinfo.info_data.mode"), "bridge");
+	ck_assert_str_eq(jstr(o, "link"), "up0");
+	ck_assert_str_eq(jstr(o, "address"), "02:00:00:00:00:01");
+	ck_assert_str_eq(jstr(o, "mtu"), "1500");
+	ck_assert_str_eq(jstr(o, "ifalias"), "vrdma:vmk1");
+	ck_assert(has_flag(o, "UP"));
+	ck_assert(has_addr(o, "192.0.2.10", 24));
+	ck_assert(has_addr(o, "2001:db8::10", 64));
+	json_object_put(o);
+	o = ip_dev("vmk3");
+	ck_assert_ptr_nonnull(o);
+	ck_assert(has_addr(o, "192.0.2.13", 24));
+	json_object_put(o);
+	/* up0: raised to the switch MTU, never brought up; no vmk address */
+	o = ip_dev("up0");
+	ck_assert_str_eq(jstr(o, "mtu"), "9000");
+	ck_assert(!has_flag(o, "UP"));
+	ck_assert(!has_addr(o, "192.0.2.10", 24));
+	json_object_put(o);
+	/* vmk2 (soft adapter, untagged): addresses on the uplink itself */
+	o = ip_dev("up1");
+	ck_assert(has_addr(o, "198.51.100.2", 24));
+	ck_assert(has_addr(o, "2001:db8:2::2", 64));
+	ck_assert_str_eq(jstr(o, "mtu"), "1500");
+	json_object_put(o);
+	ck_assert_ptr_null(ip_dev("vmk2"));
+	owned = capture("cat %s/apply-owned-addresses", state_dir);
+	ck_assert_ptr_nonnull(strstr(owned, "up1 198.51.100.2/24"));
+	ck_assert_ptr_nonnull(strstr(owned, "up1 2001:db8:2::2/64"));
+	free(owned);
+
+	/* The published mapping agrees with what was built. */
+	ck_assert_int_eq(vrdma_config_find_vmk(cfg, "vmk1", &vmk), 0);
+	ck_assert_int_eq(vrdma_apply_get_vmk_netdev(vmk, NULL, &nd, &up, &strategy), 0);
+	ck_assert_str_eq(nd, "vmk1");
+	ck_assert_str_eq(up, "up0");
+	ck_assert_int_eq(strategy, VRDMA_APPLY_STRATEGY_MACVLAN);
+	free(nd);
+	free(up);
+	ck_assert_int_eq(vrdma_config_find_vmk(cfg, "vmk2", &vmk), 0);
+	ck_assert_int_eq(vrdma_apply_get_vmk_netdev(vmk, NULL, &nd, NULL, &strategy), 0);
+	ck_assert_str_eq(nd, "up1");
+	ck_assert_int_eq(strategy, VRDMA_APPLY_STRATEGY_UPLINK);
+	free(nd);
+
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+START_TEST(test_idempotent)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg;
+	struct vrdma_apply_plan *plan;
+	char *before, *after, *events;
+	int writes = -1, r;
+
+	netns_setup();
+	setenv("VRDMA_TEST_APPLY_SOFT_UPLINKS", "up1", 1);
+	ctx = new_ctx();
+	cfg = model(ctx, true);
+	apply(ctx, cfg, &writes);
+	ck_assert_int_gt(writes, 0);
+	before = dump_stable(); /* linkwatch's late events are not ours */
+
+	/* Second run: empty plan, zero messages, and the kernel saw nothing. */
+	sh("(ip -o monitor link address > %s/events 2>&1 & echo $! > %s/mon); sleep 0.3",
+	   state_dir, state_dir);
+	r = vrdma_apply_plan(ctx, cfg, NULL, &plan);
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_eq(vrdma_apply_plan_get_n_steps(plan), 0);
+	ck_assert_int_eq(vrdma_apply_execute(plan), 0);
+	ck_assert_int_eq(vrdma_apply_plan_get_n_writes(plan), 0);
+	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, NULL), 0);
+	vrdma_apply_plan_unref(plan);
+	sh("sleep 0.3; kill $(cat %s/mon)", state_dir);
+	events = capture("cat %s/events", state_dir);
+	ck_assert_msg(events[0] == '\0', "kernel events during a no-op apply: %s", events);
+	after = dump_all();
+	ck_assert_str_eq(before, after);
+
+	free(events);
+	free(before);
+	free(after);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+/*
+ * A realistic plan with every kind of step: from an applied model with
+ * vmk1..vmk3, go to one where vmk3 is gone (address and link deletions),
+ * vmk1 has a new MAC and MTU, vmk2 (on the soft uplink) a new IPv4 address,
+ * vmk4 is new and vSwitch2's MTU is raised.  Make every step k = 1..N fail
+ * in turn and compare the complete kernel dumps.
+ */
+static struct vrdma_config *model2(struct vrdma_ctx *ctx)
+{
+	struct vrdma_config *cfg = model(ctx, false);
+	struct vrdma_switch *sw2;
+	struct vrdma_portgroup *pga;
+	struct vrdma_vmk *v;
+
+	ck_assert_int_eq(vrdma_config_find_vmk(cfg, "vmk1", &v), 0);
+	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:01:01"), 0);
+	ck_assert_int_eq(vrdma_vmk_set_mtu(v, 4000), 0);
+	ck_assert_int_eq(vrdma_config_find_vmk(cfg, "vmk2", &v), 0);
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "198.51.100.22", 24), 0);
+	ck_assert_int_eq(vrdma_config_find_switch(cfg, "vSwitch2", &sw2), 0);
+	ck_assert_int_eq(vrdma_switch_set_mtu(sw2, 2000), 0);
+	ck_assert_int_eq(vrdma_config_find_portgroup(cfg, "PG-A", &pga), 0);
+	ck_assert_int_eq(vrdma_config_add_vmk(cfg, "vmk4", pga, &v), 0);
+	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:04"), 0);
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "192.0.2.14", 24), 0);
+	ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8::14", 64), 0);
+	return cfg;
+}
+
+START_TEST(test_rollback_every_step)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg1, *cfg2;
+	struct vrdma_apply_plan *plan;
+	char *before, *after, *owned_before, *owned_after, want[64];
+	int n, k, r, kinds[3] = { 0 };
+
+	netns_setup();
+	setenv("VRDMA_TEST_APPLY_SOFT_UPLINKS", "up1", 1);
+	ctx = new_ctx();
+	cfg1 = model(ctx, true);
+	apply(ctx, cfg1, NULL);
+	cfg2 = model2(ctx);
+	before = dump_stable();
+	owned_before = capture("cat %s/apply-owned-addresses", state_dir);
+
+	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg2, NULL, &plan), 0);
+	n = vrdma_apply_plan_get_n_steps(plan);
+	for (k = 1; k <= n; k++)
+		kinds[vrdma_apply_step_get_action(vrdma_apply_plan_get_step(plan, k))]++;
+	{
+		char *text;
+		ck_assert_int_eq(vrdma_apply_plan_to_string(plan, &text), 0);
+		fprintf(stderr, "rollback plan:\n%s", text);
+		free(text);
+	}
+	vrdma_apply_plan_unref(plan);
+	ck_assert_int_ge(n, 10);
+	ck_assert_int_gt(kinds[VRDMA_APPLY_CREATE], 0);
+	ck_assert_int_gt(kinds[VRDMA_APPLY_MODIFY], 0);
+	ck_assert_int_gt(kinds[VRDMA_APPLY_DELETE], 0);
+
+	for (k = 1; k <= n; k++) {
+		char num[16];
+		snprintf(num, sizeof(num), "%d", k);
+		setenv("VRDMA_TEST_APPLY_FAIL_STEP", num, 1);
+		ck_assert_int_eq(vrdma_apply_plan(ctx, cfg2, NULL, &plan), 0);
+		ck_assert_int_eq(vrdma_apply_plan_get_n_steps(plan), n);
+		r = vrdma_apply_execute(plan);
+		ck_assert_int_eq(r, -EIO);
+		snprintf(want, sizeof(want), "step %d/%d (", k, n);
+		ck_assert_msg(strstr(vrdma_ctx_get_error(ctx), want) &&
+		              strstr(vrdma_ctx_get_error(ctx), "injected") &&
+		              !strstr(vrdma_ctx_get_error(ctx), "INCOMPLETE"),
+		              "k=%d: %s", k, vrdma_ctx_get_error(ctx));
+		vrdma_apply_plan_unref(plan);
+		after = dump_settled(before);
+		ck_assert_msg(same_or_diff("rollback", before, after),
+		              "kernel differs after rollback from step %d (diff on stderr)", k);
+		free(after);
+		owned_after = capture("cat %s/apply-owned-addresses", state_dir);
+		ck_assert_str_eq(owned_before, owned_after);
+		free(owned_after);
+	}
+	unsetenv("VRDMA_TEST_APPLY_FAIL_STEP");
+	/* Without injection it goes through, and then it is in sync. */
+	ck_assert_int_eq(apply(ctx, cfg2, NULL), n);
+	ck_assert_int_eq(vrdma_apply_check(ctx, cfg2, NULL, NULL), 0);
+	ck_assert_ptr_null(ip_dev("vmk3"));
+
+	free(before);
+	free(owned_before);
+	vrdma_config_unref(cfg1);
+	vrdma_config_unref(cfg2);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+/* A real kernel refusal half way: the error carries the kernel's reason. */
+START_TEST(test_rollback_kernel_error)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg;
+	struct vrdma_apply_plan *plan;
+	char *before, *after;
+	int r;
+
+	netns_setup();
+	ctx = new_ctx();
+	cfg = model(ctx, true);
+	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &plan), 0);
+	/* Someone takes the name vmk3 between plan and execute. */
+	sh("ip link add vmk3 type veth peer name vmk3p");
+	before = dump_stable();
+	r = vrdma_apply_execute(plan);
+	ck_assert_msg(r == -EEXIST, "%d %s", r, vrdma_ctx_get_error(ctx));
+	ck_assert_msg(strstr(vrdma_ctx_get_error(ctx), "create link vmk3") &&
+	              strstr(vrdma_ctx_get_error(ctx), "exists"), "%s",
+	              vrdma_ctx_get_error(ctx));
+	after = dump_settled(before);
+	ck_assert(same_or_diff("kernel error rollback", before, after));
+	vrdma_apply_plan_unref(plan);
+	free(before);
+	free(after);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+START_TEST(test_unmanaged_untouched)
+{
+	static const char *const devs[] = { "keep0", "other0", "other0p", "lo", "up0p" };
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg, *empty;
+	char *before[5], *after;
+	unsigned int i;
+
+	netns_setup();
+	/* The uplink is already as the switch wants it, so up0 is not touched
+	 * either; an administrator's macvlan sits on it, with an address. */
+	sh("ip link set up0 mtu 9000 up && ip link set up1 up");
+	sh("ip link add keep0 link up0 type macvlan mode bridge && ip addr add 203.0.113.1/24 dev keep0 && ip link set keep0 up");
+	sh("ip link add other0 type veth peer name other0p && ip addr add 203.0.113.9/24 dev other0 && ip link set other0 alias admin-thing");
+	usleep(1100000); /* let linkwatch settle */
+	for (i = 0; i < 5; i++)
+		before[i] = dump_dev(devs[i]);
+	ctx = new_ctx();
+	cfg = model(ctx, true);
+	apply(ctx, cfg, NULL);
+	for (i = 0; i < 5; i++) {
+		after = dump_dev(devs[i]);
+		ck_assert_msg(same_or_diff(devs[i], before[i], after), "%s changed by apply", devs[i]);
+		free(after);
+	}
+	/* An empty configuration removes what libvrdma made, nothing else. */
+	ck_assert_int_eq(vrdma_config_new(ctx, &empty), 0);
+	apply(ctx, empty, NULL);
+	ck_assert_ptr_null(ip_dev("vmk1"));
+	ck_assert_ptr_null(ip_dev("vmk3"));
+	for (i = 0; i < 5; i++) {
+		after = dump_dev(devs[i]);
+		ck_assert_msg(same_or_diff(devs[i], before[i], after), "%s changed by removal", devs[i]);
+		free(after);
+		free(before[i]);
+	}
+	vrdma_config_unref(empty);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+START_TEST(test_name_clash)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg;
+	struct vrdma_apply_plan *plan = NULL;
+	char *before, *after;
+
+	netns_setup();
+	sh("ip link add vmk1 link up0 type macvlan");
+	before = dump_all();
+	ctx = new_ctx();
+	cfg = model(ctx, false);
+	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &plan), -EEXIST);
+	ck_assert_ptr_null(plan);
+	ck_assert_msg(strstr(vrdma_ctx_get_error(ctx), "'vmk1'") &&
+	              strstr(vrdma_ctx_get_error(ctx), "not created by libvrdma"),
+	              "%s", vrdma_ctx_get_error(ctx));
+	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, NULL), -EEXIST);
+	after = dump_all();
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+START_TEST(test_drift)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg;
+	struct vrdma_apply_plan *plan;
+	char *text;
+
+	netns_setup();
+	setenv("VRDMA_TEST_APPLY_SOFT_UPLINKS", "up1", 1);
+	ctx = new_ctx();
+	cfg = model(ctx, false);
+	apply(ctx, cfg, NULL);
+	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, NULL), 0);
+	/* Someone deletes addresses and changes an MTU and the state. */
+	sh("ip addr del 192.0.2.10/24 dev vmk1 && ip link set vmk1 mtu 1400 && ip link set vmk1 down");
+	sh("ip addr del 198.51.100.2/24 dev up1");
+	ck_assert_int_ge(vrdma_apply_check(ctx, cfg, NULL, &plan), 0);
+	ck_assert_int_eq(vrdma_apply_plan_to_string(plan, &text), 0);
+	/* (down removed vmk1's IPv6 address too: the kernel's doing) */
+	ck_assert_msg(vrdma_apply_plan_get_n_steps(plan) == 5, "drift plan:\n%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "modify link vmk1 mtu: 1400 -> 1500"));
+	ck_assert_ptr_nonnull(strstr(text, "modify link vmk1 state: down -> up"));
+	ck_assert_ptr_nonnull(strstr(text, "create address 192.0.2.10/24 on vmk1"));
+	ck_assert_ptr_nonnull(strstr(text, "create address 198.51.100.2/24 on up1"));
+	free(text);
+	/* check wrote nothing */
+	ck_assert_int_eq(vrdma_apply_plan_get_n_writes(plan), 0);
+	vrdma_apply_plan_unref(plan);
+	ck_assert_int_eq(apply(ctx, cfg, NULL), 5);
+	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, NULL), 0);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+/* An address that existed on a soft uplink before is used but never removed. */
+START_TEST(test_uplink_address_ownership)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg, *empty;
+	struct json_object *o;
+
+	netns_setup();
+	setenv("VRDMA_TEST_APPLY_SOFT_UPLINKS", "up1", 1);
+	sh("ip addr add 2001:db8:2::2/64 dev up1");
+	ctx = new_ctx();
+	cfg = model(ctx, false);
+	apply(ctx, cfg, NULL);
+	ck_assert_int_eq(vrdma_config_new(ctx, &empty), 0);
+	apply(ctx, empty, NULL);
+	o = ip_dev("up1");
+	ck_assert(has_addr(o, "2001:db8:2::2", 64));      /* the admin's */
+	ck_assert(!has_addr(o, "198.51.100.2", 24));      /* ours: removed */
+	json_object_put(o);
+	vrdma_config_unref(empty);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+START_TEST(test_no_net_admin)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg;
+	struct vrdma_apply_plan *plan;
+	char *before, *after;
+
+	netns_setup();
+	before = dump_all();
+	ctx = new_ctx();
+	cfg = model(ctx, false);
+	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &plan), 0);
+	ck_assert_int_gt(vrdma_apply_plan_get_n_steps(plan), 0);
+	/* Drop CAP_NET_ADMIN from the effective set of this (forked) test. */
+	ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
+	d[CAP_TO_INDEX(CAP_NET_ADMIN)].effective &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	ck_assert_int_eq(syscall(SYS_capset, &h, d), 0);
+	ck_assert_int_eq(vrdma_apply_execute(plan), -EPERM);
+	ck_assert_ptr_nonnull(strstr(vrdma_ctx_get_error(ctx), "CAP_NET_ADMIN"));
+	ck_assert_int_eq(vrdma_apply_plan_get_n_writes(plan), 0);
+	after = dump_settled(before);
+	ck_assert(same_or_diff("kernel error rollback", before, after));
+	vrdma_apply_plan_unref(plan);
+	free(before);
+	free(after);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+}
+END_TEST
+
+START_TEST(test_args)
+{
+	struct vrdma_ctx *ctx = new_ctx();
+	struct vrdma_apply_plan *plan = NULL;
+
+	ck_assert_int_eq(vrdma_apply_plan(NULL, NULL, NULL, &plan), -EINVAL);
+	ck_assert_int_eq(vrdma_apply_plan(ctx, NULL, NULL, &plan), -EINVAL);
+	ck_assert_int_eq(vrdma_apply_execute(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_apply_plan_get_n_steps(NULL), -EINVAL);
+	ck_assert_ptr_null(vrdma_apply_plan_get_step(NULL, 1));
+	ck_assert_ptr_null(vrdma_apply_plan_unref(NULL));
+	ck_assert_ptr_null(vrdma_apply_step_get_description(NULL));
+	ck_assert_int_eq(vrdma_apply_get_vmk_netdev(NULL, NULL, NULL, NULL, NULL), -EINVAL);
+	ck_assert_str_eq(vrdma_apply_action_to_string(VRDMA_APPLY_DELETE), "delete");
+	ck_assert_ptr_null(vrdma_apply_action_to_string(3));
+	ck_assert_str_eq(vrdma_apply_strategy_to_string(VRDMA_APPLY_STRATEGY_VLAN), "vlan");
+	vrdma_ctx_unref(ctx);
+}
+END_TEST
+
+static Suite *make_apply_suite(void)
+{
+	Suite *s = suite_create("apply-netns");
+	TCase *tc = tcase_create("netns");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_args);
+	tcase_add_test(tc, test_realise);
+	tcase_add_test(tc, test_idempotent);
+	tcase_add_test(tc, test_rollback_every_step);
+	tcase_add_test(tc, test_rollback_kernel_error);
+	tcase_add_test(tc, test_unmanaged_untouched);
+	tcase_add_test(tc, test_name_clash);
+	tcase_add_test(tc, test_drift);
+	tcase_add_test(tc, test_uplink_address_ownership);
+	tcase_add_test(tc, test_no_net_admin);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *make_suite_or_skip(void)
+{
+	if (geteuid() != 0 || unshare(0) != 0 || system("ip -V >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "apply netns suite: needs root and iproute2; skipped\n");
+		exit(77);
+	}
+	return make_apply_suite();
+}
+
+VRDMA_TEST_MAIN(make_suite_or_skip)
