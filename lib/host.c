@@ -383,8 +383,10 @@ int vrdma_host_link(struct vrdma_host *h, const char *where)
 	struct vrdma_ctx *ctx = h->ctx;
 	int i, j, k, r;
 
-	qsort(h->netdevs, (size_t)h->n_netdevs, sizeof(*h->netdevs), cmp_netdev);
-	qsort(h->adapters, (size_t)h->n_adapters, sizeof(*h->adapters), cmp_adapter);
+	if (h->n_netdevs > 0)
+		qsort(h->netdevs, (size_t)h->n_netdevs, sizeof(*h->netdevs), cmp_netdev);
+	if (h->n_adapters > 0)
+		qsort(h->adapters, (size_t)h->n_adapters, sizeof(*h->adapters), cmp_adapter);
 
 	for (i = 0; i < h->n_netdevs; i++) {
 		struct vrdma_netdev *d = h->netdevs[i];
@@ -468,7 +470,8 @@ int vrdma_host_link(struct vrdma_host *h, const char *where)
 				                   where, a->name, p->num, p->netdev_name);
 			if (p->netdev)
 				p->netdev_missing = VRDMA_NETDEV_PRESENT;
-			qsort(p->gids, (size_t)p->n_gids, sizeof(*p->gids), cmp_gid);
+			if (p->n_gids > 0)
+				qsort(p->gids, (size_t)p->n_gids, sizeof(*p->gids), cmp_gid);
 			for (k = 0; k < p->n_gids; k++) {
 				struct vrdma_gid *g = &p->gids[k];
 				g->port = p;

@@ -26,20 +26,17 @@
  * -ENAMETOOLONG (name too long), -ENODEV (detached handle),
  * -EOPNOTSUPP (not valid for this switch type).
  *
- * Linux interface names (shared contract with apply and binding):
- *   switch            -> Linux bridge named vrdma_switch_get_ifname()
- *                        (the switch name itself when it is a valid Linux
- *                        interface name of at most VRDMA_SWITCH_IFNAME_MAX
- *                        characters, otherwise one given explicitly; never
- *                        truncated or invented)
- *   port group VLAN 0 / trunk -> the switch's bridge itself
- *   port group VLAN N (1-4094) -> 802.1Q device "<switch ifname>.<N>" on the
- *                        bridge (vrdma_portgroup_get_ifname())
- *   vmk               -> macvlan (bridge mode) named after the vmk ("vmk1")
- *                        on top of its port group's device
- *                        (vrdma_vmk_get_ifname())
- *   uplink            -> enslaved to the bridge; for a vDS the uplink slot's
- *                        mapped device (vrdma_switch_get_uplink_device())
+ * Linux realisation (see vrdma(7), REALISATION, and vrdma_apply(3)): a switch
+ * is no kernel object and its uplinks are never bridged; each vmk is stacked
+ * on its port group's first active uplink, as a macvlan "vmkN" (hardware or
+ * plain NIC), an 802.1Q device "vmkN" (Soft-RoCE, tagged) or addresses on the
+ * uplink itself (Soft-RoCE, untagged).  Which netdev carries a vmk's
+ * addresses is answered by vrdma_apply_get_vmk_netdev(), not by the model.
+ *   vrdma_switch_get_ifname()    reserved name; no device of that name is
+ *                                created (never truncated or invented)
+ *   vrdma_portgroup_get_ifname() informational "<switch ifname>.<vid>"
+ *   vrdma_vmk_get_ifname()       the name of the vmk's own device when it has
+ *                                one (equal to the vmk name)
  */
 #ifndef VRDMA_MODEL_H
 #define VRDMA_MODEL_H
@@ -144,7 +141,7 @@ int vrdma_config_get_switch(struct vrdma_config *cfg, unsigned int index,
 int vrdma_config_find_switch(struct vrdma_config *cfg, const char *name,
                              struct vrdma_switch **ret);
 /*
- * Add a switch.  ifname: Linux bridge name, NULL to use the switch name
+ * Add a switch.  ifname: reserved Linux name (see above), NULL to use the switch name
  * (which must then be a valid interface name of at most
  * VRDMA_SWITCH_IFNAME_MAX characters).  ret may be NULL.
  */
@@ -181,7 +178,7 @@ int vrdma_switch_remove(struct vrdma_switch *sw);
 const char *vrdma_switch_get_name(struct vrdma_switch *sw);
 /* VRDMA_SWITCH_STANDARD / _DISTRIBUTED, or -EINVAL. */
 int vrdma_switch_get_type(struct vrdma_switch *sw);
-/* Linux bridge name. */
+/* Reserved Linux name of the switch (no device is created). */
 const char *vrdma_switch_get_ifname(struct vrdma_switch *sw);
 /* NULL: derive from the name again. */
 int vrdma_switch_set_ifname(struct vrdma_switch *sw, const char *ifname);
@@ -241,8 +238,9 @@ struct vrdma_switch *vrdma_portgroup_get_switch(struct vrdma_portgroup *pg);
 int vrdma_portgroup_remove(struct vrdma_portgroup *pg);
 
 const char *vrdma_portgroup_get_name(struct vrdma_portgroup *pg);
-/* The Linux device carrying the port group: the switch bridge (VLAN 0 or
- * trunk) or "<bridge>.<vid>".  NULL when detached. */
+/* Informational Linux name of the port group: the switch's ifname (VLAN 0
+ * or trunk) or "<switch ifname>.<vid>"; apply creates no device of that
+ * name (see vrdma(7), REALISATION).  NULL when detached. */
 const char *vrdma_portgroup_get_ifname(struct vrdma_portgroup *pg);
 /* Number of vmks on this port group. */
 int vrdma_portgroup_get_vmk_count(struct vrdma_portgroup *pg);
@@ -285,7 +283,9 @@ struct vrdma_config *vrdma_vmk_get_config(struct vrdma_vmk *vmk);
 int vrdma_vmk_remove(struct vrdma_vmk *vmk);
 
 const char *vrdma_vmk_get_name(struct vrdma_vmk *vmk);
-/* Linux macvlan name (equal to the vmk name). */
+/* The name of the vmk's own netdev when it has one (equal to the vmk
+ * name); use vrdma_apply_get_vmk_netdev() for the netdev that carries its
+ * addresses. */
 const char *vrdma_vmk_get_ifname(struct vrdma_vmk *vmk);
 /* Borrowed, NULL when detached. */
 struct vrdma_portgroup *vrdma_vmk_get_portgroup(struct vrdma_vmk *vmk);

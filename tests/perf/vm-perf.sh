@@ -211,8 +211,10 @@ valgrind)
 		fi
 	}
 	vg write_bw 0 "$vperf" write_bw -d "$dev" -x "$gid" -n 100 -s 4096 -q 2
-	vg send_lat 0 "$vperf" send_lat -d "$dev" -x "$gid" -n 100 -j
-	vg "write_lat sweep" 0 "$vperf" write_lat -d "$dev" -x "$gid" -n 5 -a
+	# Under valgrind threads take turns: a spinning responder thread would
+	# crawl, so the latency runs respond inline (one thread).
+	VRDMA_PERF_RESPONDER=inline vg send_lat 0 "$vperf" send_lat -d "$dev" -x "$gid" -n 100 -j
+	VRDMA_PERF_RESPONDER=inline vg "write_lat sweep" 0 "$vperf" write_lat -d "$dev" -x "$gid" -n 3 -a
 	vg "read_bw events" 0 "$vperf" read_bw -d "$dev" -x "$gid" -n 100 -e
 	vg "bad GID" 1 "$vperf" write_bw -d "$dev" -x 100000
 	VRDMA_PERF_FAULT=bad-rkey vg "completion error" 1 "$vperf" write_bw -d "$dev" -x "$gid" -n 20
