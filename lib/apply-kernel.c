@@ -2,7 +2,8 @@
 /*
  * apply: the live kernel view (links with kind, lower device, VLAN id,
  * macvlan mode, MAC, MTU, flags and interface alias, plus their addresses),
- * read with two rtnetlink dumps.  Discovery's host view has no interface
+ * read with two rtnetlink dumps; then the per-vmk routes and rules
+ * (apply-route.c, two more dumps).  Discovery's host view has no interface
  * aliases and may be a saved snapshot, so apply reads the kernel itself.
  */
 #include <stdlib.h>
@@ -52,8 +53,9 @@ void apply_kernel_free(struct apply_kernel *k)
 	for (i = 0; i < k->n_links; i++)
 		free(k->links[i].addrs);
 	free(k->links);
-	k->links = NULL;
-	k->n_links = 0;
+	free(k->routes);
+	free(k->rules);
+	memset(k, 0, sizeof(*k));
 }
 
 static void fill_link(struct apply_klink *l, struct rtnl_link *link)
@@ -153,7 +155,7 @@ int apply_kernel_read(struct vrdma_ctx *ctx, struct apply_kernel *k)
 		if (r < 0)
 			goto out;
 	}
-	r = 0;
+	r = apply_kernel_read_routing(ctx, sk, k);
 out:
 	if (r < 0)
 		apply_kernel_free(k);

@@ -104,6 +104,16 @@ static int fail(int nle, const char **reason)
 	return nle_to_errno(nle);
 }
 
+int apply_nl_fail(int nle, const char **reason)
+{
+	return fail(nle, reason);
+}
+
+struct nl_sock *apply_nl_sock(struct apply_nl *nl)
+{
+	return nl->sk;
+}
+
 static int ifindex_of(const char *name, const char **reason)
 {
 	unsigned int idx = if_nametoindex(name);
@@ -274,6 +284,11 @@ int apply_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *st,
 		return addr_op(nl, st->ifname, &st->addr, !undo, reason);
 	case APPLY_OP_ADDR_DEL:
 		return addr_op(nl, st->ifname, &st->addr, undo, reason);
+	case APPLY_OP_ROUTE_ADD:
+	case APPLY_OP_ROUTE_DEL:
+	case APPLY_OP_RULE_ADD:
+	case APPLY_OP_RULE_DEL:
+		return apply_route_nl_step(nl, st, undo, reason);
 	case APPLY_OP_LINK_MTU:
 	case APPLY_OP_LINK_UP:
 	case APPLY_OP_LINK_MAC:

@@ -7,12 +7,17 @@
  * reverse order exactly (MTUs never clamp a child, deletions free names
  * before creations reuse them):
  *   A  uplinks: MTU raised to the switch MTU (never brought up or down)
+ *   B0 unwanted per-vmk rules and routes removed (default routes before
+ *      connected ones), and kept routes the kernel would flush in B
+ *      (apply-route.c)
  *   B  unwanted addresses removed; unwanted owned links removed (addresses
  *      first, each as its own step, then macvlans, then 802.1Q devices)
  *   C  MTU decreases of kept owned links (vmk devices, then 802.1Q devices)
  *   D  shared 802.1Q devices created / modified
  *   E  vmk devices created / modified (MAC, MTU increase, up)
  *   F  addresses added
+ *   G  per-vmk routes (connected, then default via the gateway), then the
+ *      "from <address>" rules (apply-route.c)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -264,6 +269,8 @@ struct want {
 	unsigned int n_links;
 	struct want_uplink *uplinks;
 	unsigned int n_uplinks;
+	struct apply_vmk_routing *routing;
+	unsigned int n_routing;
 };
 
 static void want_free(struct want *w)
@@ -274,6 +281,7 @@ static void want_free(struct want *w)
 		free(w->uplinks[i].addrs);
 	free(w->uplinks);
 	free(w->links);
+	free(w->routing);
 }
 
 static struct want_link *want_find_link(struct want *w, const char *name)
@@ -367,6 +375,33 @@ static int want_uplinks(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 	return 0;
 }
 
+/* What the vmk's policy routing table needs (apply-route.c plans it). */
+static int want_routing(struct want *w, struct vrdma_vmk *vmk,
+                        const struct apply_vmk_real *r,
+                        const struct apply_addr *addrs, unsigned int n_addrs)
+{
+	struct apply_vmk_routing *n, *v;
+	const char *name = vrdma_vmk_get_name(vmk), *gw;
+	int f;
+
+	n = realloc(w->routing, sizeof(*n) * (w->n_routing + 1));
+	if (!n)
+		return -ENOMEM;
+	w->routing = n;
+	v = &n[w->n_routing++];
+	memset(v, 0, sizeof(*v));
+	v->vmk = name;
+	v->number = (unsigned int)strtoul(name + 3, NULL, 10); /* the model checks "vmkN" */
+	snprintf(v->netdev, IFNAMSIZ, "%s", r->netdev);
+	v->uplink = r->strategy == VRDMA_APPLY_STRATEGY_UPLINK;
+	memcpy(v->addrs, addrs, sizeof(*addrs) * n_addrs);
+	v->n_addrs = n_addrs;
+	for (f = 0; f < 2; f++)
+		if (vrdma_vmk_get_gateway(vmk, f ? AF_INET6 : AF_INET, &gw) == 0 && gw)
+			apply_addr_parse(gw, 0, &v->gw[f]);
+	return 0;
+}
+
 static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want *w,
                     struct vrdma_vmk *vmk, struct vrdma_apply_plan *plan)
 {
@@ -381,6 +416,9 @@ static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want 
 	if (rc < 0)
 		return rc;
 	vmk_addrs(vmk, addrs, &n_addrs);
+	rc = want_routing(w, vmk, &r, addrs, n_addrs);
+	if (rc < 0)
+		return rc;
 
 	if (r.strategy == VRDMA_APPLY_STRATEGY_UPLINK) {
 		struct want_uplink *wu = want_find_uplink(w, r.uplink);
@@ -470,11 +508,11 @@ static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want 
 
 static const char *const action_names[] = { "create", "modify", "delete" };
 
-static struct vrdma_apply_step *step_new(struct vrdma_apply_plan *plan,
-                                         enum vrdma_apply_action action,
-                                         enum vrdma_apply_object object,
-                                         enum apply_op op, const char *ifname,
-                                         const char *attribute)
+struct vrdma_apply_step *apply_step_new(struct vrdma_apply_plan *plan,
+                                        enum vrdma_apply_action action,
+                                        enum vrdma_apply_object object,
+                                        enum apply_op op, const char *ifname,
+                                        const char *attribute)
 {
 	struct vrdma_apply_step *st;
 
@@ -498,15 +536,19 @@ static struct vrdma_apply_step *step_new(struct vrdma_apply_plan *plan,
 	return st;
 }
 
-/* Set old/new values and the description (takes ownership of old/new). */
-static int step_text(struct vrdma_apply_step *st, char *old, char *new)
+int apply_step_text(struct vrdma_apply_step *st, char *old, char *new)
 {
-	const char *obj = st->object == VRDMA_APPLY_OBJ_LINK ? "link" : "address";
+	const char *obj = vrdma_apply_object_to_string(st->object);
 	int r;
 
 	st->old_value = old;
 	st->new_value = new;
-	if (st->object == VRDMA_APPLY_OBJ_ADDRESS)
+	if (!old && !new)
+		return -ENOMEM;
+	if (st->object == VRDMA_APPLY_OBJ_ROUTE || st->object == VRDMA_APPLY_OBJ_RULE)
+		r = asprintf(&st->description, "%s %s %s", action_names[st->action], obj,
+		             st->action == VRDMA_APPLY_DELETE ? old : new);
+	else if (st->object == VRDMA_APPLY_OBJ_ADDRESS)
 		r = asprintf(&st->description, "%s address %s on %s",
 		             action_names[st->action],
 		             st->action == VRDMA_APPLY_DELETE ? old : new, st->ifname);
@@ -554,7 +596,7 @@ static char *fmt(const char *f, ...)
 static int add_link_step(struct vrdma_apply_plan *plan, bool create,
                          const struct apply_linkspec *spec)
 {
-	struct vrdma_apply_step *st = step_new(plan, create ? VRDMA_APPLY_CREATE : VRDMA_APPLY_DELETE,
+	struct vrdma_apply_step *st = apply_step_new(plan, create ? VRDMA_APPLY_CREATE : VRDMA_APPLY_DELETE,
 	                                       VRDMA_APPLY_OBJ_LINK,
 	                                       create ? APPLY_OP_LINK_CREATE : APPLY_OP_LINK_DELETE,
 	                                       spec->name, "link");
@@ -566,13 +608,13 @@ static int add_link_step(struct vrdma_apply_plan *plan, bool create,
 	t = spec_text(spec);
 	if (!t)
 		return -ENOMEM;
-	return create ? step_text(st, NULL, t) : step_text(st, t, NULL);
+	return create ? apply_step_text(st, NULL, t) : apply_step_text(st, t, NULL);
 }
 
 static int add_addr_step(struct vrdma_apply_plan *plan, bool add, const char *ifname,
                          const struct apply_addr *a, bool owned)
 {
-	struct vrdma_apply_step *st = step_new(plan, add ? VRDMA_APPLY_CREATE : VRDMA_APPLY_DELETE,
+	struct vrdma_apply_step *st = apply_step_new(plan, add ? VRDMA_APPLY_CREATE : VRDMA_APPLY_DELETE,
 	                                       VRDMA_APPLY_OBJ_ADDRESS,
 	                                       add ? APPLY_OP_ADDR_ADD : APPLY_OP_ADDR_DEL,
 	                                       ifname, "address");
@@ -585,35 +627,35 @@ static int add_addr_step(struct vrdma_apply_plan *plan, bool add, const char *if
 	t = fmt("%s/%u", a->text, a->prefix);
 	if (!t)
 		return -ENOMEM;
-	return add ? step_text(st, NULL, t) : step_text(st, t, NULL);
+	return add ? apply_step_text(st, NULL, t) : apply_step_text(st, t, NULL);
 }
 
 static int add_mtu_step(struct vrdma_apply_plan *plan, const char *ifname, int old, int new)
 {
-	struct vrdma_apply_step *st = step_new(plan, VRDMA_APPLY_MODIFY, VRDMA_APPLY_OBJ_LINK,
+	struct vrdma_apply_step *st = apply_step_new(plan, VRDMA_APPLY_MODIFY, VRDMA_APPLY_OBJ_LINK,
 	                                       APPLY_OP_LINK_MTU, ifname, "mtu");
 	if (!st)
 		return -ENOMEM;
 	st->old_mtu = old;
 	st->new_mtu = new;
-	return step_text(st, fmt("%d", old), fmt("%d", new));
+	return apply_step_text(st, fmt("%d", old), fmt("%d", new));
 }
 
 static int add_up_step(struct vrdma_apply_plan *plan, const char *ifname, bool old, bool new)
 {
-	struct vrdma_apply_step *st = step_new(plan, VRDMA_APPLY_MODIFY, VRDMA_APPLY_OBJ_LINK,
+	struct vrdma_apply_step *st = apply_step_new(plan, VRDMA_APPLY_MODIFY, VRDMA_APPLY_OBJ_LINK,
 	                                       APPLY_OP_LINK_UP, ifname, "state");
 	if (!st)
 		return -ENOMEM;
 	st->old_up = old;
 	st->new_up = new;
-	return step_text(st, strdup(old ? "up" : "down"), strdup(new ? "up" : "down"));
+	return apply_step_text(st, strdup(old ? "up" : "down"), strdup(new ? "up" : "down"));
 }
 
 static int add_mac_step(struct vrdma_apply_plan *plan, const char *ifname,
                         const uint8_t old[6], const uint8_t new[6])
 {
-	struct vrdma_apply_step *st = step_new(plan, VRDMA_APPLY_MODIFY, VRDMA_APPLY_OBJ_LINK,
+	struct vrdma_apply_step *st = apply_step_new(plan, VRDMA_APPLY_MODIFY, VRDMA_APPLY_OBJ_LINK,
 	                                       APPLY_OP_LINK_MAC, ifname, "mac");
 	char o[18], n[18];
 
@@ -623,7 +665,7 @@ static int add_mac_step(struct vrdma_apply_plan *plan, const char *ifname,
 	memcpy(st->new_mac, new, 6);
 	apply_mac_to_string(old, o);
 	apply_mac_to_string(new, n);
-	return step_text(st, strdup(o), strdup(n));
+	return apply_step_text(st, strdup(o), strdup(n));
 }
 
 /* ---- diff -------------------------------------------------------------------- */
@@ -928,11 +970,40 @@ static bool strv_same_set(char **a, unsigned int na, char **b, unsigned int nb)
 	return true;
 }
 
+/* Move steps [from, n_steps) to position `to` (< from), renumbering. */
+static void steps_move_tail(struct vrdma_apply_plan *plan, unsigned int to, unsigned int from)
+{
+	unsigned int n = plan->n_steps - from, i;
+	struct vrdma_apply_step *tmp;
+
+	if (n == 0 || to >= from)
+		return;
+	tmp = malloc(sizeof(*tmp) * n);
+	if (tmp) {
+		memcpy(tmp, &plan->steps[from], sizeof(*tmp) * n);
+		memmove(&plan->steps[to + n], &plan->steps[to], sizeof(*tmp) * (from - to));
+		memcpy(&plan->steps[to], tmp, sizeof(*tmp) * n);
+		free(tmp);
+	} else {
+		/* no memory for the buffer: rotate one step at a time */
+		unsigned int j;
+		for (j = 0; j < n; j++) {
+			struct vrdma_apply_step one = plan->steps[from + j];
+			memmove(&plan->steps[to + j + 1], &plan->steps[to + j],
+			        sizeof(one) * (from - to));
+			plan->steps[to + j] = one;
+		}
+	}
+	for (i = 0; i < plan->n_steps; i++)
+		plan->steps[i].number = (int)i + 1;
+}
+
 int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
                      struct vrdma_host *host, struct vrdma_apply_plan *plan)
 {
 	struct want w = { 0 };
 	struct apply_kernel k = { 0 };
+	unsigned int b_first = 0, b_end = 0, n_b0 = 0;
 	int r, i, n;
 
 	r = apply_owned_load(plan);
@@ -949,8 +1020,17 @@ int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 		r = apply_kernel_read(ctx, &k);
 	if (r >= 0)
 		r = plan_uplinks(ctx, plan, &k, &w);                  /* A */
+	b_first = plan->n_steps;
 	if (r >= 0)
 		r = plan_deletions(ctx, plan, &k, &w);                /* B */
+	b_end = plan->n_steps;
+	if (r >= 0)
+		r = apply_route_plan(ctx, plan, &k, w.routing, w.n_routing,
+		                     b_first, b_end, true);           /* B0 */
+	if (r >= 0) {
+		n_b0 = plan->n_steps - b_end;
+		steps_move_tail(plan, b_first, b_end);
+	}
 	if (r >= 0)
 		r = plan_links(ctx, plan, &k, &w, false, true);       /* C */
 	if (r >= 0)
@@ -961,6 +1041,9 @@ int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 		r = plan_links(ctx, plan, &k, &w, false, false);      /* E */
 	if (r >= 0)
 		r = plan_addr_adds(ctx, plan, &k, &w);                /* F */
+	if (r >= 0)
+		r = apply_route_plan(ctx, plan, &k, w.routing, w.n_routing,
+		                     b_first + n_b0, b_end + n_b0, false); /* G */
 	if (r >= 0)
 		r = plan_owned_after(plan, &k, &w, &plan->owned_after,
 		                     &plan->n_owned_after);

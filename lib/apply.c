@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * apply: plan objects and their getters, transactional execution with
- * rollback, drift check, the capability check, the owned-address state file
- * and vrdma_apply_get_vmk_netdev().
+ * rollback, drift check, the capability check, the owned-address state file,
+ * the apply lock and vrdma_apply_get_vmk_netdev().
  *
  * Test aids (documented in vrdma_apply(3)): VRDMA_TEST_APPLY_FAIL_STEP=k
  * makes step k fail as if the kernel refused it; VRDMA_TEST_APPLY_SOFT_UPLINKS
@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -111,10 +113,81 @@ fail:
 	return -errno;
 }
 
+/* ---- the apply lock ------------------------------------------------------------ */
+
+/*
+ * flock(2) on <state dir>/apply.lock: exclusive from planning to the end of
+ * execution (or the plan's release), shared for a drift check, so two
+ * applies never interleave and a check never reads a half-applied kernel.
+ * Waits up to APPLY_LOCK_TIMEOUT_MS.  Returns the locked fd.
+ */
+static int apply_lock(struct vrdma_ctx *ctx, bool exclusive)
+{
+	const char *dir = vrdma_ctx_get_state_dir(ctx);
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	char path[4096];
+	int fd, waited = 0, e;
+
+	if (!dir || !dir[0])
+		return vrdma_error(ctx, -EINVAL, "apply: no state directory set");
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		e = errno;
+		return vrdma_error(ctx, -e, "apply: cannot create state directory %s: %s "
+		                   "(it holds the apply lock; set VRDMA_STATE_DIR or "
+		                   "vrdma_ctx_set_state_dir())", dir, strerror(e));
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, APPLY_LOCK_FILE);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+		fd = open(path, O_RDONLY | O_CLOEXEC); /* flock works on it too */
+	if (fd < 0) {
+		e = errno;
+		return vrdma_error(ctx, -e, "apply: cannot open lock file %s: %s", path,
+		                   strerror(e));
+	}
+	for (;;) {
+		if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+			break;
+		e = errno;
+		if (e != EWOULDBLOCK && e != EINTR) {
+			close(fd);
+			return vrdma_error(ctx, -e, "apply: cannot lock %s: %s", path,
+			                   strerror(e));
+		}
+		if (waited >= APPLY_LOCK_TIMEOUT_MS) {
+			close(fd);
+			return vrdma_error(ctx, -EBUSY, "apply: %s is still locked by another "
+			                   "apply after %d s (a plan holds the lock until it "
+			                   "is executed or released)", path,
+			                   APPLY_LOCK_TIMEOUT_MS / 1000);
+		}
+		if (waited == 0)
+			info(ctx, "apply: waiting for %s (another apply is running)", path);
+		nanosleep(&pause, NULL);
+		waited += 20;
+	}
+	dbg(ctx, "apply: %s lock on %s taken", exclusive ? "exclusive" : "shared", path);
+	return fd;
+}
+
+static void apply_unlock(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd); /* releases the flock */
+	*fd = -1;
+}
+
 /* ---- plan objects ---------------------------------------------------------- */
 
 static const char *const action_names[] = { "create", "modify", "delete" };
 static const char *const strategy_names[] = { "macvlan", "vlan+macvlan", "vlan", "uplink" };
+static const char *const object_names[] = { "link", "address", "route", "rule" };
+
+VRDMA_EXPORT const char *vrdma_apply_object_to_string(int object)
+{
+	return object >= 0 && (size_t)object < ARRAY_SIZE(object_names) ?
+	       object_names[object] : NULL;
+}
 
 VRDMA_EXPORT const char *vrdma_apply_action_to_string(int action)
 {
@@ -142,6 +215,7 @@ static void plan_free(struct vrdma_apply_plan *plan)
 	strv_free(plan->owned, plan->n_owned);
 	strv_free(plan->owned_after, plan->n_owned_after);
 	free(plan->owned_path);
+	apply_unlock(&plan->lock_fd);
 	vrdma_ctx_unref(plan->ctx);
 	free(plan);
 }
@@ -155,30 +229,38 @@ static int discover(struct vrdma_ctx *ctx, struct vrdma_host **host)
 	return r;
 }
 
-VRDMA_EXPORT int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
-                                  struct vrdma_host *host,
-                                  struct vrdma_apply_plan **ret)
+/* Plan under the lock: exclusive (kept by the plan) or shared (dropped). */
+static int plan_locked(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
+                       struct vrdma_host *host, bool exclusive,
+                       struct vrdma_apply_plan **ret)
 {
 	struct vrdma_host *own = NULL;
 	struct vrdma_apply_plan *plan;
-	int r;
+	int r, fd;
 
 	if (!ctx || !cfg || !ret)
 		return -EINVAL;
 	*ret = NULL;
 	vrdma_error_clear(ctx);
+	fd = apply_lock(ctx, exclusive);
+	if (fd < 0)
+		return fd;
 	if (!host) {
 		r = discover(ctx, &own);
-		if (r < 0)
+		if (r < 0) {
+			apply_unlock(&fd);
 			return r;
+		}
 		host = own;
 	}
 	plan = calloc(1, sizeof(*plan));
 	if (!plan) {
 		vrdma_host_unref(own);
+		apply_unlock(&fd);
 		return -ENOMEM;
 	}
 	plan->refcount = 1;
+	plan->lock_fd = fd;
 	plan->ctx = vrdma_ctx_ref(ctx);
 	if (asprintf(&plan->owned_path, "%s/%s", vrdma_ctx_get_state_dir(ctx),
 	             APPLY_OWNED_FILE) < 0) {
@@ -188,6 +270,8 @@ VRDMA_EXPORT int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cf
 		r = apply_plan_build(ctx, cfg, host, plan);
 	}
 	vrdma_host_unref(own);
+	if (!exclusive)
+		apply_unlock(&plan->lock_fd);
 	if (r < 0) {
 		plan_free(plan);
 		return r;
@@ -195,6 +279,13 @@ VRDMA_EXPORT int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cf
 	dbg(ctx, "apply plan: %u steps, %u notes", plan->n_steps, plan->n_notes);
 	*ret = plan;
 	return 0;
+}
+
+VRDMA_EXPORT int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
+                                  struct vrdma_host *host,
+                                  struct vrdma_apply_plan **ret)
+{
+	return plan_locked(ctx, cfg, host, true, ret);
 }
 
 VRDMA_EXPORT struct vrdma_apply_plan *vrdma_apply_plan_ref(struct vrdma_apply_plan *plan)
@@ -360,15 +451,27 @@ VRDMA_EXPORT int vrdma_apply_execute(struct vrdma_apply_plan *plan)
 		return vrdma_error(ctx, -EALREADY, "apply: this plan was already executed");
 	if (plan->n_steps == 0 && !plan->owned_changed) {
 		plan->result = 1;
+		apply_unlock(&plan->lock_fd);
 		return 0;
 	}
-	if (!have_net_admin())
+	if (!have_net_admin()) {
+		apply_unlock(&plan->lock_fd);
 		return vrdma_error(ctx, -EPERM, "apply: CAP_NET_ADMIN is needed to change "
 		                   "network devices (run as root); nothing was changed");
+	}
+	/* A plan from vrdma_apply_check() (or one whose lock was dropped)
+	 * takes the exclusive lock now. */
+	if (plan->lock_fd < 0) {
+		r = apply_lock(ctx, true);
+		if (r < 0)
+			return r;
+		plan->lock_fd = r;
+	}
 	fail_at = fail_step_from_env();
 	r = apply_nl_open(ctx, &nl);
 	if (r < 0) {
 		plan->result = r;
+		apply_unlock(&plan->lock_fd);
 		return r;
 	}
 	for (i = 0; i < (int)plan->n_steps; i++) {
@@ -404,6 +507,7 @@ VRDMA_EXPORT int vrdma_apply_execute(struct vrdma_apply_plan *plan)
 	}
 	plan->n_writes = apply_nl_get_writes(nl);
 	apply_nl_close(nl);
+	apply_unlock(&plan->lock_fd);
 	if (failed < 0) {
 		plan->result = 1;
 		info(ctx, "apply: %u steps done, %d netlink messages", plan->n_steps,
@@ -430,7 +534,7 @@ VRDMA_EXPORT int vrdma_apply_check(struct vrdma_ctx *ctx, struct vrdma_config *c
 
 	if (ret)
 		*ret = NULL;
-	r = vrdma_apply_plan(ctx, cfg, host, &plan);
+	r = plan_locked(ctx, cfg, host, false, &plan);
 	if (r < 0)
 		return r;
 	r = (int)plan->n_steps;

@@ -694,6 +694,12 @@ static void check_addresses(struct chk *c)
 		}
 		if (!bd->netdev)
 			continue;
+		/* The kernel flushes IPv6 addresses of a netdev that goes down
+		 * (net.ipv6.conf.*.keep_addr_on_down=0): B030/B032 say why. */
+		if (!a->live && a->family == AF_INET6 &&
+		    (netdev_down(bd->netdev) ||
+		     (bd->uplink_netdev && netdev_down(bd->uplink_netdev))))
+			continue;
 		if (!a->live) {
 			d = add(c, R_ADDR_MISSING);
 			OBJ(d, "address", a->str);

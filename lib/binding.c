@@ -128,13 +128,14 @@ VRDMA_EXPORT int vrdma_service_from_string(const char *name)
 
 /*
  * Which netdev carries the vmk's addresses: the single place that knows how
- * apply realises a vmk (see <vrdma/apply.h>; kept here until
- * vrdma_apply_get_vmk_netdev() is implemented, and it must give the same
- * answer).  Each vmk is stacked on its port group's first active uplink:
- * for a Soft-RoCE/siw uplink and an untagged port group the vmk's
- * addresses sit on the uplink netdev itself; in every other case a netdev
- * named after the vmk carries them (a macvlan on the uplink or on
- * uplink.VID, or for soft adapters an 802.1Q device on the uplink).
+ * apply realises a vmk.  Apply answers (vrdma_apply_get_vmk_netdev(), on
+ * the same host view, so a snapshot works offline); when it cannot (no
+ * usable uplink, an enslaved uplink), the same rule is applied here: each
+ * vmk is stacked on its port group's first active uplink; for a
+ * Soft-RoCE/siw uplink and an untagged port group the vmk's addresses sit
+ * on the uplink netdev itself; in every other case a netdev named after the
+ * vmk carries them (a macvlan on the uplink or on uplink.VID, or for soft
+ * adapters an 802.1Q device on the uplink).
  */
 static bool soft_adapter(struct vrdma_adapter *a)
 {
@@ -147,7 +148,18 @@ static struct vrdma_netdev *vmk_netdev(struct vrdma_binding *bd)
 {
 	struct vrdma_netdev *d = NULL;
 	const char *ifname = vrdma_vmk_get_ifname(bd->vmk);
+	char *name = NULL;
+	int r;
 
+	r = vrdma_apply_get_vmk_netdev(bd->vmk, bd->set->host, &name, NULL, NULL);
+	vrdma_error_clear(bd->set->ctx);
+	if (r == 0) {
+		r = vrdma_host_find_netdev(bd->set->host, name, &d);
+		dbg(bd->set->ctx, "vmk %s: apply realises it on %s%s", ifname, name,
+		    r < 0 ? " (absent)" : "");
+		free(name);
+		return r == 0 ? d : NULL;
+	}
 	if (bd->uplink_netdev && soft_adapter(bd->adapter) && bd->pg &&
 	    vrdma_portgroup_get_vlan_mode(bd->pg) == VRDMA_VLAN_NONE)
 		return bd->uplink_netdev;

@@ -96,6 +96,7 @@ int vrdma_host_sysfs_netdevs(struct vrdma_host *h)
 	for (i = 0; i < h->n_netdevs; i++) {
 		struct vrdma_netdev *d = h->netdevs[i];
 		char p[PATH_MAX], real[PATH_MAX], buf[64];
+		ssize_t n;
 
 		/* sysfs shows the namespace it was mounted in: make sure it
 		 * describes our device before trusting it. */
@@ -106,18 +107,29 @@ int vrdma_host_sysfs_netdevs(struct vrdma_host *h)
 			dbg(h->ctx, "sysfs does not describe netdev %s (other namespace?)", d->name);
 			continue;
 		}
-		snprintf(p, sizeof(p), "%s/class/net/%s/device", root, d->name);
-		if (realpath(p, real)) {
-			d->physical = true;
-			d->pci = pci_of(real);
-			d->driver = driver_of(real);
+		/* One readlink tells a device-backed netdev from a virtual one
+		 * (.../devices/virtual/net/NAME) before any costlier lookup. */
+		snprintf(p, sizeof(p), "%s/class/net/%s", root, d->name);
+		n = readlink(p, real, sizeof(real) - 1);
+		real[n > 0 ? n : 0] = '\0';
+		if (n > 0 && !strstr(real, "/devices/virtual/")) {
+			snprintf(p, sizeof(p), "%s/class/net/%s/device", root, d->name);
+			if (realpath(p, real)) {
+				d->physical = true;
+				d->pci = pci_of(real);
+				d->driver = driver_of(real);
+			}
+			snprintf(p, sizeof(p), "%s/class/net/%s/dev_port", root, d->name);
+			if (read_line(p, buf, sizeof(buf)) > 0)
+				d->dev_port = atoi(buf);
 		}
+		/* link speed: NICs and what may stand for one (veth, dummy) */
+		if (!d->physical && d->kind && strcmp(d->kind, "veth") != 0 &&
+		    strcmp(d->kind, "dummy") != 0 && !listed_uplink(d->name))
+			continue;
 		snprintf(p, sizeof(p), "%s/class/net/%s/speed", root, d->name);
 		if (read_line(p, buf, sizeof(buf)) > 0 && atoi(buf) > 0)
 			d->speed = atoi(buf);
-		snprintf(p, sizeof(p), "%s/class/net/%s/dev_port", root, d->name);
-		if (read_line(p, buf, sizeof(buf)) > 0)
-			d->dev_port = atoi(buf);
 	}
 	return 0;
 }

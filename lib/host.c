@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host-private.h"
@@ -582,12 +583,30 @@ static void derive_protocols(struct vrdma_adapter *a)
 	a->protocols = p;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Log how long a discovery phase took (debug level). */
+static uint64_t phase(struct vrdma_ctx *ctx, const char *what, uint64_t since)
+{
+	uint64_t t = now_us();
+
+	dbg(ctx, "discovery: %s took %llu us", what, (unsigned long long)(t - since));
+	return t;
+}
+
 VRDMA_EXPORT int vrdma_host_discover(struct vrdma_ctx *ctx, unsigned flags,
                                      struct vrdma_host **ret)
 {
 	struct vrdma_host *h = NULL;
 	struct utsname u;
 	char hn[256];
+	uint64_t t;
 	int r, i;
 
 	if (!ctx || !ret)
@@ -605,19 +624,31 @@ VRDMA_EXPORT int vrdma_host_discover(struct vrdma_ctx *ctx, unsigned flags,
 	if (uname(&u) == 0)
 		h->kernel = strdup(u.release);
 
-	if ((r = vrdma_host_net_discover(h)) < 0 ||
-	    (r = vrdma_host_sysfs_netdevs(h)) < 0 ||
-	    (r = vrdma_host_rdmanl_discover(h)) < 0 ||
-	    (r = vrdma_host_verbs_discover(h, flags)) < 0 ||
-	    (r = vrdma_host_sysfs_adapters(h)) < 0)
+	t = now_us();
+	if ((r = vrdma_host_net_discover(h)) < 0)
+		goto fail;
+	t = phase(ctx, "rtnetlink", t);
+	if ((r = vrdma_host_sysfs_netdevs(h)) < 0)
+		goto fail;
+	t = phase(ctx, "sysfs netdevs", t);
+	if ((r = vrdma_host_rdmanl_discover(h)) < 0)
+		goto fail;
+	t = phase(ctx, "RDMA netlink", t);
+	if ((r = vrdma_host_verbs_discover(h, flags)) < 0)
+		goto fail;
+	t = phase(ctx, "verbs", t);
+	if ((r = vrdma_host_sysfs_adapters(h)) < 0)
 		goto fail;
 	resolve_ifindexes(h);
 	for (i = 0; i < h->n_adapters; i++)
 		derive_protocols(h->adapters[i]);
+	t = phase(ctx, "sysfs adapters", t);
 	if ((r = vrdma_alias_assign(h, flags)) < 0)
 		goto fail;
+	t = phase(ctx, "aliases", t);
 	if ((r = vrdma_host_link(h, "host discovery")) < 0)
 		goto fail;
+	phase(ctx, "linking", t);
 	dbg(ctx, "discovered %d adapters, %d netdevs, %d uplinks", h->n_adapters,
 	    h->n_netdevs, h->n_uplinks);
 	*ret = h;

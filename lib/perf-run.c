@@ -143,7 +143,7 @@ static int run_err(struct run *r, int error, const char *fmt, ...)
 	vsnprintf(r->err, sizeof(r->err), fmt, ap);
 	va_end(ap);
 	if (r->ctx)
-		return run_err(r, error, "%s", r->err);
+		return vrdma_error(r->ctx, error, "%s", r->err);
 	return error;
 }
 

@@ -23,7 +23,7 @@ static struct json_object *plan_json(struct vrdma_apply_plan *plan, const char *
 		json_object_object_add(s, "action", json_object_new_string(
 			vrdma_apply_action_to_string(vrdma_apply_step_get_action(st))));
 		json_object_object_add(s, "object", json_object_new_string(
-			vrdma_apply_step_get_object(st) == VRDMA_APPLY_OBJ_LINK ? "link" : "address"));
+			vrdma_apply_object_to_string(vrdma_apply_step_get_object(st))));
 		json_object_object_add(s, "ifname",
 		                       json_object_new_string(vrdma_apply_step_get_ifname(st)));
 		json_object_object_add(s, "attribute",
@@ -71,7 +71,12 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 			goto out;
 		}
 	}
-	r = vrdma_apply_plan(v->ctx, cfg, host, &plan);
+	/* --check reads under a shared apply lock; a plan to execute or show
+	 * holds the exclusive one */
+	if (check)
+		r = vrdma_apply_check(v->ctx, cfg, host, &plan);
+	else
+		r = vrdma_apply_plan(v->ctx, cfg, host, &plan);
 	if (r < 0) {
 		rc = vctl_fail(v, r, "cannot plan");
 		goto out;
@@ -123,9 +128,11 @@ out:
 const struct vctl_cmd vctl_apply_cmds[] = {
 	{ "apply", cmd_apply, "realise the configuration in the kernel (planned, transactional)",
 	  "[--dry-run|--check]",
-	  "Compares the configuration with the kernel's network devices and addresses\n"
-	  "and executes the resulting plan; if a step fails, the completed steps are\n"
-	  "undone.  Applying twice changes nothing the second time.\n"
+	  "Compares the configuration with the kernel's network devices, addresses and\n"
+	  "per-vmk policy routes and rules (tables 7600+N) and executes the resulting\n"
+	  "plan; concurrent applies are serialised by a lock in the state directory.\n"
+	  "If a step fails, the completed steps are undone.  Applying twice changes\n"
+	  "nothing the second time.\n"
 	  "  --dry-run  print the plan, change nothing\n"
 	  "  --check    report drift (differences) and exit 3 when there is any\n"
 	  "Needs CAP_NET_ADMIN to apply.  See vrdma(7), REALISATION." },

@@ -65,6 +65,34 @@ static int no_args(struct vctl *v, int argc, char **argv)
 
 /* ---- rdma device list ----------------------------------------------------- */
 
+static struct json_object *gid_json(struct vrdma_adapter *a, int port, struct vrdma_gid *g)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "device", jstr(vrdma_adapter_get_alias(a)));
+	json_object_object_add(o, "port", json_object_new_int(port));
+	json_object_object_add(o, "index", json_object_new_int(vrdma_gid_get_index(g)));
+	json_object_object_add(o, "gid", jstr(vrdma_gid_get_string(g)));
+	json_object_object_add(o, "type", jstr(vrdma_gid_type_to_string(vrdma_gid_get_type(g))));
+	json_object_object_add(o, "netdev", jstr(vrdma_gid_get_netdev_name(g)));
+	json_object_object_add(o, "ip", jstr(vrdma_gid_get_ip(g)));
+	return o;
+}
+
+/* Every GID of every port of an adapter, as in `rdma device gid list -j`. */
+static struct json_object *gid_array(struct vrdma_adapter *a)
+{
+	struct json_object *arr = json_object_new_array();
+	int j, k;
+
+	for (j = 1; j <= vrdma_adapter_get_n_ports(a); j++) {
+		struct vrdma_port *p = vrdma_adapter_get_port(a, j);
+		for (k = 0; k < vrdma_port_get_n_gids(p); k++)
+			json_object_array_add(arr, gid_json(a, j, vrdma_port_get_gid(p, k)));
+	}
+	return arr;
+}
+
 static int cmd_device_list(struct vctl *v, int argc, char **argv)
 {
 	static const char *const hdr[] = { "Name", "Driver", "State", "MTU", "Speed",
@@ -72,9 +100,16 @@ static int cmd_device_list(struct vctl *v, int argc, char **argv)
 	struct vrdma_host *h = NULL;
 	struct json_object *arr = NULL;
 	struct vctl_table *t = NULL;
+	bool gids = false;
 	int i, n, r;
 
-	if ((r = no_args(v, argc, argv)) || (r = open_host(v, &h)))
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-g") == 0 || strcmp(argv[i], "--gids") == 0)
+			gids = true;
+		else
+			return vctl_usage(v, "unexpected argument '%s'", argv[i]);
+	}
+	if ((r = open_host(v, &h)))
 		return r;
 	n = vrdma_host_get_n_adapters(h);
 	if (v->json)
@@ -98,6 +133,8 @@ static int cmd_device_list(struct vctl *v, int argc, char **argv)
 			json_object_object_add(o, "paired_uplink", jstr(vrdma_uplink_get_alias(u)));
 			json_object_object_add(o, "paired_netdev", jstr(p ? vrdma_port_get_netdev_name(p) : NULL));
 			json_object_object_add(o, "description", jstr(vrdma_adapter_get_description(a)));
+			if (gids)
+				json_object_object_add(o, "gids", gid_array(a));
 			json_object_array_add(arr, o);
 			continue;
 		}
@@ -326,15 +363,7 @@ static int cmd_gid_list(struct vctl *v, int argc, char **argv)
 				struct vrdma_gid *g = vrdma_port_get_gid(p, k);
 				const char *type = vrdma_gid_type_to_string(vrdma_gid_get_type(g));
 				if (arr) {
-					struct json_object *o = json_object_new_object();
-					json_object_object_add(o, "device", jstr(vrdma_adapter_get_alias(a)));
-					json_object_object_add(o, "port", json_object_new_int(j));
-					json_object_object_add(o, "index", json_object_new_int(vrdma_gid_get_index(g)));
-					json_object_object_add(o, "gid", jstr(vrdma_gid_get_string(g)));
-					json_object_object_add(o, "type", jstr(type));
-					json_object_object_add(o, "netdev", jstr(vrdma_gid_get_netdev_name(g)));
-					json_object_object_add(o, "ip", jstr(vrdma_gid_get_ip(g)));
-					json_object_array_add(arr, o);
+					json_object_array_add(arr, gid_json(a, j, g));
 				} else {
 					char pn[12], idx[12];
 					snprintf(pn, sizeof(pn), "%d", j);
@@ -452,10 +481,11 @@ static int cmd_host_save(struct vctl *v, int argc, char **argv)
 
 const struct vctl_cmd vctl_rdma_cmds[] = {
 	{ "rdma device list", cmd_device_list,
-	  "list RDMA adapters: state, MTU, speed, paired uplink", "",
+	  "list RDMA adapters: state, MTU, speed, paired uplink", "[-g|--gids]",
 	  "Columns: Name Driver State MTU Speed \"Paired Uplink\" Description (first port).\n"
 	  "JSON: array of {name, device, driver, state, mtu, speed_mbps, paired_uplink,\n"
-	  "paired_netdev, description}." },
+	  "paired_netdev, description}; with --gids each also carries \"gids\", its GID\n"
+	  "table as `rdma device gid list -j` prints it (one discovery for both)." },
 	{ "rdma device protocol list", cmd_protocol_list,
 	  "list the protocols (RoCE v1, RoCE v2, iWARP) each adapter supports", "", NULL },
 	{ "rdma device show", cmd_device_show,

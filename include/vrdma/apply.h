@@ -24,6 +24,19 @@
  * uplink addresses recorded in the state directory) are ever changed or
  * deleted.
  *
+ * Per-vmk policy routing (like an ESXi vmk's own gateway): every vmk with
+ * addresses gets routing table VRDMA_APPLY_TABLE_BASE + N (vmkN) holding
+ * its connected subnets and, when it has a gateway of that family, a
+ * default route via it, all out of the vmk's netdev; plus one rule
+ * "from <address> lookup <table>" per address at priority
+ * VRDMA_APPLY_RULE_PRIORITY.  Routes and rules carry rtm_protocol
+ * VRDMA_APPLY_RT_PROTOCOL; only those are ever changed or deleted.  The
+ * main routing table is never touched.
+ *
+ * Concurrency: vrdma_apply_plan() takes an exclusive flock(2) on
+ * <state dir>/apply.lock and the plan holds it until it is executed or
+ * released; vrdma_apply_check() takes a shared one while it reads.
+ *
  * Ownership: a plan holds a reference on its context; steps are borrowed from
  * their plan.
  */
@@ -46,6 +59,11 @@ struct vrdma_apply_step;
 
 /* The prefix of the interface alias (IFLA_IFALIAS) marking owned netdevs. */
 #define VRDMA_APPLY_ALIAS_PREFIX "vrdma:"
+/* Per-vmk policy routing: table BASE + N for vmkN, one rule priority, and
+ * the rtm_protocol marking routes and rules made by apply. */
+#define VRDMA_APPLY_TABLE_BASE     7600
+#define VRDMA_APPLY_RULE_PRIORITY  7600
+#define VRDMA_APPLY_RT_PROTOCOL     118
 
 enum vrdma_apply_action {
 	VRDMA_APPLY_CREATE = 0,
@@ -56,6 +74,8 @@ enum vrdma_apply_action {
 enum vrdma_apply_object {
 	VRDMA_APPLY_OBJ_LINK = 0,     /* a netdev */
 	VRDMA_APPLY_OBJ_ADDRESS = 1,  /* an IPv4/IPv6 address on a netdev */
+	VRDMA_APPLY_OBJ_ROUTE = 2,    /* a route in a per-vmk table */
+	VRDMA_APPLY_OBJ_RULE = 3,     /* a "from <address> lookup <table>" rule */
 };
 
 /* How a vmk is carried by the kernel (see the table above). */
@@ -75,7 +95,11 @@ enum vrdma_apply_strategy {
  * holds a name the realisation needs, -ENODEV when an uplink a vmk needs is
  * missing, -ENOLINK when a port group has no active uplink, -EBUSY when a
  * vmk's uplink is enslaved to a master, -EOPNOTSUPP for a combination the
- * realisation cannot carry; the message on ctx names the object.
+ * realisation cannot carry, -EEXIST too when a per-vmk routing table holds
+ * a route libvrdma did not make; the message on ctx names the object.
+ * Waits (up to 30 s, then -EBUSY) for the exclusive apply lock, which the
+ * plan holds until executed or released; -errno when the state directory
+ * cannot be created or the lock file opened.
  */
 int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
                      struct vrdma_host *host, struct vrdma_apply_plan **ret);
@@ -108,7 +132,8 @@ int vrdma_apply_plan_get_result(struct vrdma_apply_plan *plan);
 
 /*
  * Drift check: the number of differences between configuration and kernel
- * (the plan's step count), >= 0; never writes.  ret may be NULL, else it
+ * (the plan's step count), >= 0; never writes.  Holds a shared apply lock
+ * while reading (the returned plan holds none).  ret may be NULL, else it
  * receives the plan describing the differences.
  */
 int vrdma_apply_check(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
@@ -119,9 +144,9 @@ int vrdma_apply_check(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 int vrdma_apply_step_get_number(struct vrdma_apply_step *step);
 int vrdma_apply_step_get_action(struct vrdma_apply_step *step);  /* enum vrdma_apply_action */
 int vrdma_apply_step_get_object(struct vrdma_apply_step *step);  /* enum vrdma_apply_object */
-/* The netdev concerned. */
+/* The netdev concerned (for a route or rule: the vmk's netdev). */
 const char *vrdma_apply_step_get_ifname(struct vrdma_apply_step *step);
-/* "link", "mtu", "state", "mac", "address". */
+/* "link", "mtu", "state", "mac", "address", "route", "rule". */
 const char *vrdma_apply_step_get_attribute(struct vrdma_apply_step *step);
 /* Values as text; NULL for none (old of a create, new of a delete). */
 const char *vrdma_apply_step_get_old_value(struct vrdma_apply_step *step);
@@ -131,6 +156,7 @@ const char *vrdma_apply_step_get_description(struct vrdma_apply_step *step);
 
 /* Names, or NULL for a value out of range. */
 const char *vrdma_apply_action_to_string(int action);     /* "create", "modify", "delete" */
+const char *vrdma_apply_object_to_string(int object);     /* "link", "address", "route", "rule" */
 const char *vrdma_apply_strategy_to_string(int strategy); /* "macvlan", "vlan+macvlan", "vlan", "uplink" */
 
 /*

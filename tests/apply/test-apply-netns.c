@@ -7,13 +7,17 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
@@ -64,10 +68,13 @@ static char *capture(const char *fmt, ...)
 	return buf;
 }
 
-/* The full kernel state as iproute2 reports it. */
+/* The full kernel state as iproute2 reports it (links, addresses, every
+ * routing table, rules). */
 static char *dump_all(void)
 {
-	return capture("ip -j -d link show; ip -j addr show");
+	return capture("ip -j -d link show; ip -j addr show; ip -j rule show; "
+	               "ip -j -6 rule show; ip -j route show table all; "
+	               "ip -j -6 route show table all");
 }
 
 /* Link states settle asynchronously (linkwatch, up to a second): dump
@@ -158,6 +165,53 @@ static bool has_addr(struct json_object *o, const char *local, int prefix)
 	return false;
 }
 
+/* An element of the JSON array `cmd` prints whose members equal the
+ * "key=value" pairs given (NULL-terminated); value "-" means absent. */
+static bool ip_has(const char *cmd, ...)
+{
+	struct json_object *arr;
+	char *out = capture("%s", cmd);
+	bool found = false;
+	size_t i;
+
+	arr = json_tokener_parse(out);
+	free(out);
+	for (i = 0; arr && !found && i < json_object_array_length(arr); i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i), *m;
+		const char *kv;
+		va_list ap;
+		bool ok = true;
+
+		va_start(ap, cmd);
+		while (ok && (kv = va_arg(ap, const char *)) != NULL) {
+			char key[64];
+			const char *eq = strchr(kv, '=');
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
+			if (strcmp(eq + 1, "-") == 0)
+				ok = !json_object_object_get_ex(o, key, NULL);
+			else
+				ok = json_object_object_get_ex(o, key, &m) &&
+				     strcmp(json_object_get_string(m), eq + 1) == 0;
+		}
+		va_end(ap);
+		found = ok;
+	}
+	json_object_put(arr);
+	return found;
+}
+
+/* Number of elements of the JSON array `cmd` prints. */
+static int ip_count(const char *cmd)
+{
+	char *out = capture("%s", cmd);
+	struct json_object *arr = json_tokener_parse(out);
+	int n = arr ? (int)json_object_array_length(arr) : -1;
+
+	free(out);
+	json_object_put(arr);
+	return n;
+}
+
 static char state_dir[64];
 
 /* Equal strings, else both go to files and their diff to stderr. */
@@ -221,7 +275,8 @@ static struct vrdma_ctx *new_ctx(void)
 
 /*
  * The test model:
- *   vSwitch1 (MTU 9000) <- up0: PG-A untagged: vmk1 192.0.2.10/24 + 2001:db8::10/64
+ *   vSwitch1 (MTU 9000) <- up0: PG-A untagged: vmk1 192.0.2.10/24 + 2001:db8::10/64,
+ *                                               gateway 192.0.2.1
  *                                PG-A:          vmk3 192.0.2.13/24 + 2001:db8::13/64
  *   vSwitch2 (MTU 1500) <- up1 (soft RDMA when VRDMA_TEST_APPLY_SOFT_UPLINKS=up1):
  *                                PG-B untagged: vmk2 198.51.100.2/24 + 2001:db8:2::2/64
@@ -246,6 +301,7 @@ static struct vrdma_config *model(struct vrdma_ctx *ctx, bool with_vmk3)
 	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:01"), 0);
 	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "192.0.2.10", 24), 0);
 	ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8::10", 64), 0);
+	ck_assert_int_eq(vrdma_vmk_set_gateway(v, "192.0.2.1"), 0);
 	ck_assert_int_eq(vrdma_config_add_vmk(cfg, "vmk2", pgb, &v), 0);
 	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:02"), 0);
 	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "198.51.100.2", 24), 0);
@@ -323,6 +379,29 @@ START_TEST(test_realise)
 	ck_assert_str_eq(jstr(o, "mtu"), "1500");
 	json_object_put(o);
 	ck_assert_ptr_null(ip_dev("vmk2"));
+
+	/* Per-vmk policy routing: table 7600+N, rules "from <address>". */
+	ck_assert(ip_has("ip -j route show table 7601", "dst=192.0.2.0/24", "dev=vmk1",
+	                 "protocol=118", "gateway=-", NULL));
+	ck_assert(ip_has("ip -j route show table 7601", "dst=default", "gateway=192.0.2.1",
+	                 "dev=vmk1", "protocol=118", NULL));
+	ck_assert(ip_has("ip -j -6 route show table 7601", "dst=2001:db8::/64", "dev=vmk1",
+	                 "protocol=118", NULL));
+	ck_assert_int_eq(ip_count("ip -j route show table 7601"), 2);
+	ck_assert_int_eq(ip_count("ip -j -6 route show table 7601"), 1); /* no IPv6 gateway */
+	ck_assert(ip_has("ip -j route show table 7603", "dst=192.0.2.0/24", "dev=vmk3", NULL));
+	ck_assert_int_eq(ip_count("ip -j route show table 7603"), 1);  /* no gateway */
+	ck_assert(ip_has("ip -j rule show", "priority=7600", "src=192.0.2.10", "table=7601",
+	                 "protocol=118", NULL));
+	ck_assert(ip_has("ip -j -6 rule show", "priority=7600", "src=2001:db8::10",
+	                 "table=7601", "protocol=118", NULL));
+	ck_assert(ip_has("ip -j rule show", "src=192.0.2.13", "table=7603", NULL));
+	/* vmk2's addresses sit on up1, which is down: no routes possible */
+	ck_assert_int_eq(ip_count("ip -j route show table 7602"), 0);
+	ck_assert(!ip_has("ip -j rule show", "src=198.51.100.2", NULL));
+	/* the main table has no route of ours */
+	ck_assert(!ip_has("ip -j route show", "protocol=118", NULL));
+	ck_assert(!ip_has("ip -j -6 route show", "protocol=118", NULL));
 	owned = capture("cat %s/apply-owned-addresses", state_dir);
 	ck_assert_ptr_nonnull(strstr(owned, "up1 198.51.100.2/24"));
 	ck_assert_ptr_nonnull(strstr(owned, "up1 2001:db8:2::2/64"));
@@ -392,9 +471,11 @@ END_TEST
 /*
  * A realistic plan with every kind of step: from an applied model with
  * vmk1..vmk3, go to one where vmk3 is gone (address and link deletions),
- * vmk1 has a new MAC and MTU, vmk2 (on the soft uplink) a new IPv4 address,
- * vmk4 is new and vSwitch2's MTU is raised.  Make every step k = 1..N fail
- * in turn and compare the complete kernel dumps.
+ * vmk1 has a new MAC and MTU and new gateways, vmk2 (on the soft uplink, up)
+ * a new IPv4 address (its kept route is re-created: the kernel flushes it
+ * with the last IPv4 address), vmk4 is new and vSwitch2's MTU is raised:
+ * links, addresses, routes and rules.  Make every step k = 1..N fail in turn
+ * and compare the complete kernel dumps (links, addresses, rules, routes).
  */
 static struct vrdma_config *model2(struct vrdma_ctx *ctx)
 {
@@ -406,6 +487,8 @@ static struct vrdma_config *model2(struct vrdma_ctx *ctx)
 	ck_assert_int_eq(vrdma_config_find_vmk(cfg, "vmk1", &v), 0);
 	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:01:01"), 0);
 	ck_assert_int_eq(vrdma_vmk_set_mtu(v, 4000), 0);
+	ck_assert_int_eq(vrdma_vmk_set_gateway(v, "192.0.2.254"), 0);
+	ck_assert_int_eq(vrdma_vmk_set_gateway(v, "fe80::1"), 0);
 	ck_assert_int_eq(vrdma_config_find_vmk(cfg, "vmk2", &v), 0);
 	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "198.51.100.22", 24), 0);
 	ck_assert_int_eq(vrdma_config_find_switch(cfg, "vSwitch2", &sw2), 0);
@@ -415,6 +498,7 @@ static struct vrdma_config *model2(struct vrdma_ctx *ctx)
 	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:04"), 0);
 	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "192.0.2.14", 24), 0);
 	ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8::14", 64), 0);
+	ck_assert_int_eq(vrdma_vmk_set_gateway(v, "2001:db8::1"), 0);
 	return cfg;
 }
 
@@ -424,10 +508,11 @@ START_TEST(test_rollback_every_step)
 	struct vrdma_config *cfg1, *cfg2;
 	struct vrdma_apply_plan *plan;
 	char *before, *after, *owned_before, *owned_after, want[64];
-	int n, k, r, kinds[3] = { 0 };
+	int n, k, r, kinds[3] = { 0 }, objs[4][3] = { { 0 } };
 
 	netns_setup();
 	setenv("VRDMA_TEST_APPLY_SOFT_UPLINKS", "up1", 1);
+	sh("ip link set up1 up");
 	ctx = new_ctx();
 	cfg1 = model(ctx, true);
 	apply(ctx, cfg1, NULL);
@@ -437,8 +522,11 @@ START_TEST(test_rollback_every_step)
 
 	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg2, NULL, &plan), 0);
 	n = vrdma_apply_plan_get_n_steps(plan);
-	for (k = 1; k <= n; k++)
-		kinds[vrdma_apply_step_get_action(vrdma_apply_plan_get_step(plan, k))]++;
+	for (k = 1; k <= n; k++) {
+		struct vrdma_apply_step *st = vrdma_apply_plan_get_step(plan, k);
+		kinds[vrdma_apply_step_get_action(st)]++;
+		objs[vrdma_apply_step_get_object(st)][vrdma_apply_step_get_action(st)]++;
+	}
 	{
 		char *text;
 		ck_assert_int_eq(vrdma_apply_plan_to_string(plan, &text), 0);
@@ -450,6 +538,11 @@ START_TEST(test_rollback_every_step)
 	ck_assert_int_gt(kinds[VRDMA_APPLY_CREATE], 0);
 	ck_assert_int_gt(kinds[VRDMA_APPLY_MODIFY], 0);
 	ck_assert_int_gt(kinds[VRDMA_APPLY_DELETE], 0);
+	ck_assert_int_gt(objs[VRDMA_APPLY_OBJ_ROUTE][VRDMA_APPLY_CREATE], 0);
+	ck_assert_int_gt(objs[VRDMA_APPLY_OBJ_ROUTE][VRDMA_APPLY_DELETE], 0);
+	ck_assert_int_gt(objs[VRDMA_APPLY_OBJ_RULE][VRDMA_APPLY_CREATE], 0);
+	ck_assert_int_gt(objs[VRDMA_APPLY_OBJ_RULE][VRDMA_APPLY_DELETE], 0);
+	ck_assert_int_gt(ip_count("ip -j route show table 7602"), 0); /* up1 is up */
 
 	for (k = 1; k <= n; k++) {
 		char num[16];
@@ -478,6 +571,17 @@ START_TEST(test_rollback_every_step)
 	ck_assert_int_eq(apply(ctx, cfg2, NULL), n);
 	ck_assert_int_eq(vrdma_apply_check(ctx, cfg2, NULL, NULL), 0);
 	ck_assert_ptr_null(ip_dev("vmk3"));
+	ck_assert_int_eq(ip_count("ip -j route show table 7603"), 0);
+	ck_assert(!ip_has("ip -j rule show", "src=192.0.2.13", NULL));
+	ck_assert(ip_has("ip -j route show table 7601", "dst=default", "gateway=192.0.2.254",
+	                 "dev=vmk1", NULL));
+	ck_assert(ip_has("ip -j -6 route show table 7601", "dst=default", "gateway=fe80::1",
+	                 "dev=vmk1", NULL));
+	ck_assert(ip_has("ip -j route show table 7602", "dst=198.51.100.0/24", "dev=up1",
+	                 "protocol=118", NULL));
+	ck_assert(ip_has("ip -j rule show", "src=198.51.100.22", "table=7602", NULL));
+	ck_assert(ip_has("ip -j -6 route show table 7604", "dst=default",
+	                 "gateway=2001:db8::1", "dev=vmk4", NULL));
 
 	free(before);
 	free(owned_before);
@@ -609,8 +713,11 @@ START_TEST(test_drift)
 	sh("ip addr del 198.51.100.2/24 dev up1");
 	ck_assert_int_ge(vrdma_apply_check(ctx, cfg, NULL, &plan), 0);
 	ck_assert_int_eq(vrdma_apply_plan_to_string(plan, &text), 0);
-	/* (down removed vmk1's IPv6 address too: the kernel's doing) */
-	ck_assert_msg(vrdma_apply_plan_get_n_steps(plan) == 5, "drift plan:\n%s", text);
+	/* (down removed vmk1's IPv6 address and its routes too: the kernel's doing) */
+	ck_assert_msg(vrdma_apply_plan_get_n_steps(plan) == 8, "drift plan:\n%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "create route 192.0.2.0/24 dev vmk1 table 7601"));
+	ck_assert_ptr_nonnull(strstr(text, "create route default via 192.0.2.1 dev vmk1 table 7601"));
+	ck_assert_ptr_nonnull(strstr(text, "create route 2001:db8::/64 dev vmk1 table 7601"));
 	ck_assert_ptr_nonnull(strstr(text, "modify link vmk1 mtu: 1400 -> 1500"));
 	ck_assert_ptr_nonnull(strstr(text, "modify link vmk1 state: down -> up"));
 	ck_assert_ptr_nonnull(strstr(text, "create address 192.0.2.10/24 on vmk1"));
@@ -619,7 +726,7 @@ START_TEST(test_drift)
 	/* check wrote nothing */
 	ck_assert_int_eq(vrdma_apply_plan_get_n_writes(plan), 0);
 	vrdma_apply_plan_unref(plan);
-	ck_assert_int_eq(apply(ctx, cfg, NULL), 5);
+	ck_assert_int_eq(apply(ctx, cfg, NULL), 8);
 	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, NULL), 0);
 	vrdma_config_unref(cfg);
 	vrdma_ctx_unref(ctx);
@@ -647,6 +754,211 @@ START_TEST(test_uplink_address_ownership)
 	ck_assert(!has_addr(o, "198.51.100.2", 24));      /* ours: removed */
 	json_object_put(o);
 	vrdma_config_unref(empty);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+/* Per-vmk routing: drift, gateway and vmk removal, ownership. */
+START_TEST(test_routes)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg, *empty;
+	struct vrdma_apply_plan *plan;
+	struct vrdma_vmk *v;
+	char *text, *foreign_before, *foreign_after;
+	int writes = -1;
+
+	netns_setup();
+	setenv("VRDMA_TEST_APPLY_SOFT_UPLINKS", "up1", 1);
+	sh("ip link set up1 up");
+	/* an administrator's rule and table next to ours: never touched */
+	sh("ip rule add from 203.0.113.5 lookup 7601 pref 7600");
+	sh("ip route add 203.0.113.0/24 dev up1 table 100");
+	foreign_before = capture("ip -j rule show from 203.0.113.5; ip -j route show table 100");
+	ctx = new_ctx();
+	cfg = model(ctx, false);
+	ck_assert_int_eq(vrdma_config_find_vmk(cfg, "vmk1", &v), 0);
+	ck_assert_int_eq(vrdma_vmk_set_gateway(v, "2001:db8::1"), 0);
+	apply(ctx, cfg, NULL);
+	ck_assert(ip_has("ip -j -6 route show table 7601", "dst=default",
+	                 "gateway=2001:db8::1", "dev=vmk1", "protocol=118", NULL));
+	/* vmk2 on the soft uplink: its table routes out of up1 itself */
+	ck_assert(ip_has("ip -j route show table 7602", "dst=198.51.100.0/24", "dev=up1",
+	                 "protocol=118", NULL));
+	ck_assert(ip_has("ip -j -6 rule show", "src=2001:db8:2::2", "table=7602", NULL));
+	apply(ctx, cfg, &writes);
+	ck_assert_int_eq(writes, 0);
+
+	/* drift: someone deletes a rule and the default route */
+	sh("ip rule del from 192.0.2.10 lookup 7601 pref 7600");
+	sh("ip -6 route del default table 7601");
+	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, &plan), 2);
+	ck_assert_int_eq(vrdma_apply_plan_to_string(plan, &text), 0);
+	ck_assert_msg(strstr(text, "create rule from 192.0.2.10 lookup 7601 pref 7600") &&
+	              strstr(text, "create route default via 2001:db8::1 dev vmk1 table 7601"),
+	              "%s", text);
+	free(text);
+	vrdma_apply_plan_unref(plan);
+	ck_assert_int_eq(apply(ctx, cfg, NULL), 2);
+	ck_assert(ip_has("ip -j rule show", "src=192.0.2.10", "table=7601", "protocol=118", NULL));
+
+	/* the IPv4 gateway goes: only its default route is deleted */
+	ck_assert_int_eq(vrdma_vmk_clear_gateway(v, AF_INET), 0);
+	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &plan), 0);
+	ck_assert_int_eq(vrdma_apply_plan_get_n_steps(plan), 1);
+	ck_assert_str_eq(vrdma_apply_step_get_description(vrdma_apply_plan_get_step(plan, 1)),
+	                 "delete route default via 192.0.2.1 dev vmk1 table 7601");
+	ck_assert_str_eq(vrdma_apply_step_get_old_value(vrdma_apply_plan_get_step(plan, 1)),
+	                 "default via 192.0.2.1 dev vmk1 table 7601");
+	ck_assert_ptr_null(vrdma_apply_step_get_new_value(vrdma_apply_plan_get_step(plan, 1)));
+	ck_assert_int_eq(vrdma_apply_execute(plan), 0);
+	vrdma_apply_plan_unref(plan);
+	ck_assert(!ip_has("ip -j route show table 7601", "dst=default", NULL));
+	ck_assert(ip_has("ip -j route show table 7601", "dst=192.0.2.0/24", NULL));
+
+	/* a foreign route in a table a vmk needs: reported, not taken over */
+	sh("ip route add 10.9.9.0/24 dev vmk1 table 7601");
+	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &plan), -EEXIST);
+	ck_assert_msg(strstr(vrdma_ctx_get_error(ctx), "table 7601") &&
+	              strstr(vrdma_ctx_get_error(ctx), "not made by libvrdma"), "%s",
+	              vrdma_ctx_get_error(ctx));
+	sh("ip route del 10.9.9.0/24 dev vmk1 table 7601");
+
+	/* everything goes: no table, no rule of ours is left; foreign ones stay */
+	ck_assert_int_eq(vrdma_config_new(ctx, &empty), 0);
+	apply(ctx, empty, NULL);
+	ck_assert(!ip_has("ip -j rule show", "protocol=118", NULL));
+	ck_assert(!ip_has("ip -j -6 rule show", "protocol=118", NULL));
+	ck_assert_int_eq(ip_count("ip -j route show table 7601"), 0);
+	ck_assert_int_eq(ip_count("ip -j -6 route show table 7601"), 0);
+	ck_assert_int_eq(ip_count("ip -j route show table 7602"), 0);
+	ck_assert_int_eq(ip_count("ip -j -6 route show table 7602"), 0);
+	foreign_after = capture("ip -j rule show from 203.0.113.5; ip -j route show table 100");
+	ck_assert_str_eq(foreign_before, foreign_after);
+	ck_assert(ip_has("ip -j rule show", "src=203.0.113.5", "table=7601", NULL));
+
+	free(foreign_before);
+	free(foreign_after);
+	vrdma_config_unref(empty);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	netns_teardown();
+}
+END_TEST
+
+static double now_s(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/*
+ * Two processes apply the same configuration at once.  Serialised by the
+ * apply lock, one makes every change and the other, planning after it,
+ * finds nothing to do; both succeed.  (Unserialised, both would plan the
+ * same creations and one would fail on an existing vmk1.)
+ */
+START_TEST(test_lock_two_processes)
+{
+	int go[2], res[2], i, status, steps[2] = { -1, -1 }, total = 0;
+	pid_t pid[2];
+
+	netns_setup();
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(res), 0);
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ck_assert_int_ge(pid[i], 0);
+		if (pid[i] == 0) {
+			struct vrdma_ctx *ctx = new_ctx();
+			struct vrdma_config *cfg = model(ctx, true);
+			struct vrdma_apply_plan *plan = NULL;
+			char c;
+			int n = -1, r;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0) /* EOF: both start together */
+				_exit(3);
+			r = vrdma_apply_plan(ctx, cfg, NULL, &plan);
+			if (r == 0) {
+				n = vrdma_apply_plan_get_n_steps(plan);
+				r = vrdma_apply_execute(plan);
+			}
+			if (r < 0)
+				fprintf(stderr, "child %d: %d %s\n", i, r, vrdma_ctx_get_error(ctx));
+			if (write(res[1], &n, sizeof(n)) != sizeof(n))
+				_exit(4);
+			_exit(r < 0 ? 1 : 0);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	close(res[1]);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(waitpid(pid[i], &status, 0), pid[i]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		              "apply process %d failed (status %d)", i, status);
+	}
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(read(res[0], &steps[i], sizeof(steps[i])), sizeof(steps[i]));
+	close(res[0]);
+	for (i = 0; i < 2; i++)
+		total += steps[i];
+	ck_assert_msg((steps[0] == 0) != (steps[1] == 0) && total > 0,
+	              "steps %d and %d: the applies were not serialised", steps[0], steps[1]);
+	ck_assert(ip_has("ip -j rule show", "src=192.0.2.13", "table=7603", NULL));
+	netns_teardown();
+}
+END_TEST
+
+/* The lock as flock(1) sees it: an apply waits for an exclusive or a shared
+ * holder, a drift check only for an exclusive one. */
+START_TEST(test_lock_flock)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_config *cfg;
+	struct vrdma_apply_plan *plan;
+	double t0, dt;
+
+	netns_setup();
+	ctx = new_ctx();
+	cfg = model(ctx, false);
+	/* exclusive holder (1.5 s): both plan and check wait */
+	sh("flock -x %s/apply.lock -c 'touch %s/held; sleep 1.5' & "
+	   "while [ ! -e %s/held ]; do sleep 0.05; done", state_dir, state_dir, state_dir);
+	t0 = now_s();
+	ck_assert_int_gt(vrdma_apply_check(ctx, cfg, NULL, NULL), 0);
+	dt = now_s() - t0;
+	ck_assert_msg(dt > 1.0, "check did not wait for the exclusive lock (%.2f s)", dt);
+	sh("sleep 0.2; rm -f %s/held", state_dir);
+
+	/* shared holder: a check goes through at once, a plan waits */
+	sh("flock -s %s/apply.lock -c 'touch %s/held; sleep 1.5' & "
+	   "while [ ! -e %s/held ]; do sleep 0.05; done", state_dir, state_dir, state_dir);
+	t0 = now_s();
+	ck_assert_int_gt(vrdma_apply_check(ctx, cfg, NULL, NULL), 0);
+	dt = now_s() - t0;
+	ck_assert_msg(dt < 0.9, "check waited for a shared lock (%.2f s)", dt);
+	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &plan), 0);
+	dt = now_s() - t0;
+	ck_assert_msg(dt > 1.0, "plan did not wait for the shared lock (%.2f s)", dt);
+	/* while this plan holds the lock, flock(1) cannot take it */
+	sh("! flock -n -s %s/apply.lock true", state_dir);
+	ck_assert_int_eq(vrdma_apply_execute(plan), 0);
+	/* released after execution, although the plan still lives */
+	sh("flock -n -x %s/apply.lock true", state_dir);
+	vrdma_apply_plan_unref(plan);
+
+	/* a state directory that cannot be created: a clear error, no change */
+	ck_assert_int_eq(vrdma_ctx_set_state_dir(ctx, "/dev/null/vrdma"), 0);
+	ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &plan), -ENOTDIR);
+	ck_assert_msg(strstr(vrdma_ctx_get_error(ctx), "cannot create state directory "
+	                     "/dev/null/vrdma"), "%s", vrdma_ctx_get_error(ctx));
+	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, NULL), -ENOTDIR);
 	vrdma_config_unref(cfg);
 	vrdma_ctx_unref(ctx);
 	netns_teardown();
@@ -701,6 +1013,10 @@ START_TEST(test_args)
 	ck_assert_str_eq(vrdma_apply_action_to_string(VRDMA_APPLY_DELETE), "delete");
 	ck_assert_ptr_null(vrdma_apply_action_to_string(3));
 	ck_assert_str_eq(vrdma_apply_strategy_to_string(VRDMA_APPLY_STRATEGY_VLAN), "vlan");
+	ck_assert_str_eq(vrdma_apply_object_to_string(VRDMA_APPLY_OBJ_RULE), "rule");
+	ck_assert_str_eq(vrdma_apply_object_to_string(VRDMA_APPLY_OBJ_ROUTE), "route");
+	ck_assert_ptr_null(vrdma_apply_object_to_string(4));
+	ck_assert_ptr_null(vrdma_apply_object_to_string(-1));
 	vrdma_ctx_unref(ctx);
 }
 END_TEST
@@ -720,6 +1036,9 @@ static Suite *make_apply_suite(void)
 	tcase_add_test(tc, test_name_clash);
 	tcase_add_test(tc, test_drift);
 	tcase_add_test(tc, test_uplink_address_ownership);
+	tcase_add_test(tc, test_routes);
+	tcase_add_test(tc, test_lock_two_processes);
+	tcase_add_test(tc, test_lock_flock);
 	tcase_add_test(tc, test_no_net_admin);
 	suite_add_tcase(s, tc);
 	return s;

@@ -656,6 +656,11 @@ START_TEST(test_exact_codes)
 	compute(&f);
 	ck_assert_str_eq(codes(&f, "vmk1"), "B030"); /* not B031 too: the port follows */
 	ck_assert_int_eq(state_of(&f, "vmk1"), VRDMA_BINDING_UNBOUND);
+	/* The kernel flushes IPv6 addresses of a down netdev: still only B030. */
+	del_addr(&f, "ens1f0", "fd00:50::11");
+	compute(&f);
+	ck_assert_str_eq(codes(&f, "vmk1"), "B030");
+	ck_assert_int_eq(state_of(&f, "vmk1"), VRDMA_BINDING_UNBOUND);
 	ck_assert_int_eq(state_of(&f, "vmk2"), VRDMA_BINDING_BOUND);
 	fx_free(&f);
 

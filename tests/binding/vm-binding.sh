@@ -2,7 +2,7 @@
 # binding, vm suite: runs INSIDE the Soft-RoCE guest (tests/vm/run, topology
 # default) as root.
 #
-#   vm-binding.sh VRDMACTL
+#   vm-binding.sh VRDMACTL [VRDMA_PERF]
 #
 # The seed setup (vmk1 on a port group whose only active uplink is ens1f0,
 # the netdev of rxe0) must be bound with the right GID index; then each live
@@ -10,6 +10,7 @@
 # check again.  Observers: sysfs GID tables, `rdma -j link`, `ip -j`.
 set -u
 vrdmactl=$(realpath "$1")
+vperf=${2:+$(realpath "$2")}
 [ "${VRDMA_VM:-}" = 1 ] || { echo "not in the VM guest; skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -113,6 +114,12 @@ out=$("$vrdmactl" iser iface --target 192.0.2.50 | paste -sd' ' -)
 "$vrdmactl" rdma device binding check -d rxe1 >/dev/null
 [ $? = 3 ] && ok "check -d rxe1 (no vmk bound): exit 3" || fail "check -d rxe1: expected exit 3"
 
+if [ -n "$vperf" ]; then
+	got=$("$vperf" write_bw --vmk vmk1 -n 20 -j | jq -r '"\(.device) \(.port) \(.gid_index)"')
+	[ "$got" = "rxe0 1 $gid" ] && ok "vrdma-perf --vmk vmk1 runs on rxe0 port 1 GID $gid (sysfs)" ||
+		fail "vrdma-perf --vmk vmk1: '$got', expected 'rxe0 1 $gid'"
+fi
+
 # ---- breakage 1: the address removed ----------------------------------------
 ip addr del 192.0.2.11/24 dev ens1f0
 expect "address removed" "B013"
@@ -138,8 +145,12 @@ ip link set ens1f0 mtu 1500
 expect "MTU restored" ""
 
 # ---- breakage 4: the uplink down ---------------------------------------------
+# (its IPv6 address is flushed too: not reported, the uplink is the cause)
 ip link set ens1f0 down
 expect "uplink down" "B030"
+out=$("$vrdmactl" nvme connect-args --target 192.0.2.50 2>&1)
+[ $? = 1 ] && grep -q "VRDMA-B030" <<<"$out" && ok "connect-args refuses with VRDMA-B030" ||
+	fail "connect-args with the uplink down: '$out'"
 ip link set ens1f0 up
 apply
 expect "uplink up again" ""

@@ -160,7 +160,7 @@ errors)
 			"$vperf" write_bw -d "$dev" -x "$gid" -n 10
 	fi
 	# --vmk without a configuration naming vmk1: refused with the reason
-	VRDMA_CONFIG=/nonexistent/vrdma.json expect_fail "--vmk" "--vmk: config file /nonexistent/vrdma.json does not exist" \
+	VRDMA_CONFIG=/nonexistent/vrdma.json expect_fail "--vmk" "vrdma-perf: --vmk: config file /nonexistent/vrdma.json does not exist" \
 		"$vperf" write_bw --vmk vmk1
 	# completion error: a wrong remote key (test hook)
 	VRDMA_PERF_FAULT=bad-rkey expect_fail "completion error (write)" \

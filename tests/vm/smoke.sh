@@ -11,7 +11,10 @@
 #   * loopback (default): for each rxe adapter, ibv_rc_pingpong server and
 #     client on that one device, client to 127.0.0.1, over the RoCE v2 GID of
 #     an IPv4 address added to the adapter's netdev;
-#   * pair: server on rxe0, client on rxe1, over the two ends of one veth;
+#   * PCI NICs (manifest "nic NAME - pci ADDRESS ..."): the netdev's device
+#     is that PCI function's virtio device, driver virtio_net, carrier up;
+#   * pair: server on rxe0, client on rxe1, whose frames cross between
+#     ens1f0 and ens1f1 (their rx_packets counters);
 #   * links: the listing and pairing checks only (for the scale topology).
 # Exit status: 0 pass, 1 fail, 99 not inside the guest.
 set -u
@@ -46,6 +49,20 @@ while read -r kind a b c; do
 done <"$VRDMA_VM_MANIFEST"
 say "topology ${VRDMA_VM_TOPOLOGY-?}: adapters ${adapters[*]:-none}"
 [ ${#adapters[@]} -gt 0 ] || fail "the topology made no RDMA adapter"
+
+# ---- PCI NICs: what a real host's NICs look like in sysfs ---------------------
+npci=0
+while read -r kind a b c d _; do
+	[ "$kind" = nic ] && [ "$b" = - ] && [ "$c" = pci ] || continue
+	npci=$((npci + 1))
+	[ "/sys/class/net/$a/device/.." -ef "/sys/bus/pci/devices/$d" ] ||
+		fail "$a: /sys/class/net/$a/device is not on PCI device $d"
+	[ "/sys/class/net/$a/device/driver" -ef /sys/bus/virtio/drivers/virtio_net ] ||
+		fail "$a: driver is not virtio_net"
+	read -r carrier <"/sys/class/net/$a/carrier" 2>/dev/null
+	[ "${carrier-}" = 1 ] || fail "$a: no carrier"
+done <"$VRDMA_VM_MANIFEST"
+[ $npci -eq 0 ] || say "$npci PCI NIC(s): on their PCI addresses, virtio_net, carrier up"
 
 # ---- ibv_devinfo ----------------------------------------------------------
 ibv_devinfo >"$tmp/devinfo" 2>&1 || fail "ibv_devinfo failed: $(cat "$tmp/devinfo")"
@@ -178,12 +195,22 @@ loopback)
 links) ;; # only the listing and pairing checks above
 pair)
 	# The 'pair' topology: rxe0 on ens1f0 (192.168.77.1), rxe1 on ens1f1
-	# (192.168.77.2), the two ends of one veth.
+	# (192.168.77.2), two PCI NICs on one qemu hub.
 	g0=$(gid_of rxe0 192.168.77.1) || fail "rxe0: no RoCE v2 GID for 192.168.77.1"
 	g1=$(gid_of rxe1 192.168.77.2) || fail "rxe1: no RoCE v2 GID for 192.168.77.2"
 	if [ $fails -eq 0 ]; then
 		say "rxe0 GID $g0 (192.168.77.1), rxe1 GID $g1 (192.168.77.2)"
+		read -r rx0 </sys/class/net/ens1f0/statistics/rx_packets
+		read -r rx1 </sys/class/net/ens1f1/statistics/rx_packets
 		pingpong rxe0 "$g0" rxe1 "$g1" 192.168.77.1 18515 "pair-rxe0-rxe1"
+		# 200 round trips: the frames crossed the wire (hub or veth)
+		read -r rx0b </sys/class/net/ens1f0/statistics/rx_packets
+		read -r rx1b </sys/class/net/ens1f1/statistics/rx_packets
+		if [ $((rx0b - rx0)) -lt 200 ] || [ $((rx1b - rx1)) -lt 200 ]; then
+			fail "pair: only $((rx0b - rx0)) / $((rx1b - rx1)) frames received on ens1f0 / ens1f1"
+		else
+			say "pair: ens1f0 received $((rx0b - rx0)) frames, ens1f1 $((rx1b - rx1))"
+		fi
 	fi
 	;;
 *)
