@@ -17,8 +17,8 @@
 #define APPLY_OWNED_FILE "apply-owned-addresses"
 #define APPLY_LOCK_FILE "apply.lock"
 #define APPLY_LOCK_TIMEOUT_MS 30000
-/* vmk numbers go up to 100000 (model): tables BASE .. BASE + SPAN - 1 */
-#define APPLY_TABLE_SPAN 100001u
+/* vmk0 .. vmk255 (model): tables and rule priorities BASE .. BASE + 255 */
+#define APPLY_TABLE_SPAN ((unsigned int)VRDMA_MAX_VMKS)
 
 /* An IPv4/IPv6 address with its prefix. */
 struct apply_addr {

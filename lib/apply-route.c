@@ -5,7 +5,7 @@
  * holding its connected subnets and, per family with a gateway, a default
  * route via the gateway, all out of the vmk's netdev; and one rule
  * "from <address> lookup <table>" per address (priority
- * VRDMA_APPLY_RULE_PRIORITY).  Traffic sourced from a vmk address leaves
+ * VRDMA_APPLY_RULE_PRIORITY_BASE + N).  Traffic sourced from a vmk address leaves
  * through that vmk's netdev, as on ESXi; the main table is never touched.
  *
  * Ownership: routes and rules made here carry rtm_protocol
@@ -18,7 +18,12 @@
  *    addresses sit on a down uplink gets no routes (a plan note says so);
  *  - a device losing its last IPv4 address flushes its IPv4 routes, and a
  *    deleted device takes its routes along: kept routes on such a netdev
- *    are deleted before and re-created after (see apply_route_plan()).
+ *    are deleted before and re-created after (see apply_route_plan());
+ *  - rules of equal priority are evaluated in insertion order and a rule
+ *    is always inserted after its equals: one priority per vmk makes the
+ *    order canonical, and when one of a vmk's rules goes, the kept rules
+ *    after it (same family) are re-created too, so that a rollback
+ *    restores the exact order.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -345,7 +350,7 @@ static int want_build(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 		for (j = 0; j < vr->n_addrs; j++) {
 			struct apply_rule ru = { 0 };
 			ru.family = vr->addrs[j].family;
-			ru.prio = VRDMA_APPLY_RULE_PRIORITY;
+			ru.prio = VRDMA_APPLY_RULE_PRIORITY_BASE + vr->number;
 			ru.table = table;
 			ru.src = vr->addrs[j];
 			ru.src.prefix = alen(ru.family) * 8;
@@ -452,6 +457,31 @@ static const char *rule_dev(struct rwant *w, const struct apply_rule *ru)
 	return "";
 }
 
+static bool rule_wanted(struct rwant *w, const struct apply_rule *ru)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->n_rules; i++)
+		if (rule_same(&w->rules[i], ru))
+			return true;
+	return false;
+}
+
+/* Kernel rule i (ours) goes: not wanted, or listed after one of its
+ * family and priority that goes (it is re-created to keep the order). */
+static bool rule_doomed(struct apply_kernel *k, struct rwant *w, unsigned int i)
+{
+	unsigned int j;
+
+	if (!rule_wanted(w, &k->rules[i]))
+		return true;
+	for (j = 0; j < i; j++)
+		if (k->rules[j].family == k->rules[i].family &&
+		    k->rules[j].prio == k->rules[i].prio && !rule_wanted(w, &k->rules[j]))
+			return true;
+	return false;
+}
+
 int apply_route_plan(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
                      struct apply_kernel *k, const struct apply_vmk_routing *v,
                      unsigned int n_v, unsigned int b_first, unsigned int b_end,
@@ -465,14 +495,11 @@ int apply_route_plan(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 	if (r < 0)
 		goto out;
 	if (deletions) {
-		/* rules first, then default routes, then connected routes */
-		for (i = 0; i < k->n_rules && r >= 0; i++) {
-			bool keep = false;
-			for (j = 0; j < w.n_rules; j++)
-				keep |= rule_same(&k->rules[i], &w.rules[j]);
-			if (!keep)
+		/* rules first (last listed first, so that undoing re-inserts them
+		 * in their order), then default routes, then connected routes */
+		for (i = k->n_rules; i-- > 0 && r >= 0;)
+			if (rule_doomed(k, &w, i))
 				r = rule_step(plan, false, &k->rules[i], rule_dev(&w, &k->rules[i]));
-		}
 		for (pass = 0; pass < 2; pass++) {
 			for (i = 0; i < k->n_routes && r >= 0; i++) {
 				const struct apply_route *kr = &k->routes[i];
@@ -499,7 +526,7 @@ int apply_route_plan(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 	for (i = 0; i < w.n_rules && r >= 0; i++) {
 		bool have = false;
 		for (j = 0; j < k->n_rules; j++)
-			have |= rule_same(&k->rules[j], &w.rules[i]);
+			have |= rule_same(&k->rules[j], &w.rules[i]) && !rule_doomed(k, &w, j);
 		if (!have)
 			r = rule_step(plan, true, &w.rules[i], w.rules[i].dev);
 	}

@@ -891,7 +891,7 @@ static int check_one(struct run *r, const char *what, uint8_t *dst, const uint8_
 	if (perf_verify(dst, src, r->pp->size, r->seed, &bad) == 0)
 		return 0;
 	return run_err(r, -EBADMSG,
-	                   "%s: data verification failed on QP pair %u: %s byte %zu is 0x%02x, expected 0x%02x (the %zu-byte messages did not land)",
+	                   "%s: data verification failed on QP pair %u: %s byte %zu is 0x%02x, expected 0x%02x (the %zu-byte messages did not land intact)",
 	                   r->name, q, what, bad, dst[bad], src[bad], r->pp->size);
 }
 

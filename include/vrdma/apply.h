@@ -29,7 +29,7 @@
  * its connected subnets and, when it has a gateway of that family, a
  * default route via it, all out of the vmk's netdev; plus one rule
  * "from <address> lookup <table>" per address at priority
- * VRDMA_APPLY_RULE_PRIORITY.  Routes and rules carry rtm_protocol
+ * VRDMA_APPLY_RULE_PRIORITY_BASE + N.  Routes and rules carry rtm_protocol
  * VRDMA_APPLY_RT_PROTOCOL; only those are ever changed or deleted.  The
  * main routing table is never touched.
  *
@@ -59,11 +59,12 @@ struct vrdma_apply_step;
 
 /* The prefix of the interface alias (IFLA_IFALIAS) marking owned netdevs. */
 #define VRDMA_APPLY_ALIAS_PREFIX "vrdma:"
-/* Per-vmk policy routing: table BASE + N for vmkN, one rule priority, and
- * the rtm_protocol marking routes and rules made by apply. */
-#define VRDMA_APPLY_TABLE_BASE     7600
-#define VRDMA_APPLY_RULE_PRIORITY  7600
-#define VRDMA_APPLY_RT_PROTOCOL     118
+/* Per-vmk policy routing for vmkN: table TABLE_BASE + N, rules at priority
+ * RULE_PRIORITY_BASE + N (N < VRDMA_MAX_VMKS), and the rtm_protocol marking
+ * the routes and rules made by apply. */
+#define VRDMA_APPLY_TABLE_BASE          7600
+#define VRDMA_APPLY_RULE_PRIORITY_BASE  7600
+#define VRDMA_APPLY_RT_PROTOCOL          118
 
 enum vrdma_apply_action {
 	VRDMA_APPLY_CREATE = 0,

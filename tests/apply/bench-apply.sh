@@ -2,7 +2,8 @@
 # Benchmark (not a test): apply 256 vmks over 8 port groups (plan + apply,
 # `vrdmactl apply` end to end: config load, discovery, two dumps, writes)
 # against an `ip -batch` file creating the same objects (macvlan with MAC,
-# MTU, alias and up, one IPv4 and one IPv6 address each).  Rounds alternate,
+# MTU, alias and up, one IPv4 and one IPv6 address each, and the per-vmk
+# policy routing: two connected routes in table 7600+N, two rules).  Rounds alternate,
 # each from a fresh network namespace.  Prints medians, the ratio and the
 # netlink messages each side sends.  Target: ratio <= 1.0.
 #
@@ -34,6 +35,11 @@ for s in range(8):
         batch.append("link set dev %s alias vrdma:%s" % (name, name))
         batch.append("address add %s/24 dev %s" % (v4, name))
         batch.append("address add %s/64 dev %s" % (v6, name))
+        t = 7600 + n
+        batch.append("route add 10.%d.0.0/24 dev %s table %d proto 118 scope link" % (s, name, t))
+        batch.append("route add fd00:%x::/64 dev %s table %d proto 118" % (s, name, t))
+        batch.append("rule add from %s lookup %d pref %d protocol 118" % (v4, t, t))
+        batch.append("rule add from %s lookup %d pref %d protocol 118" % (v6, t, t))
 json.dump({"schema": "vrdma-config/1", "generation": 1, "switches": switches, "vmks": vmks},
           open(tmp + "/vrdma.json", "w"), indent=1)
 open(tmp + "/batch", "w").write("\n".join(batch) + "\n")
@@ -59,6 +65,8 @@ t1=${EPOCHREALTIME/./}
 echo "$((t1 - t0)) $(grep -o 'with [0-9]* netlink' "$VRDMA_STATE_DIR/out" | grep -o '[0-9]*' || echo -)"
 n=$(ip -o link show | grep -c 'vmk')
 [ "$n" = 256 ] || { echo "only $n vmk devices" >&2; exit 1; }
+n=$(ip -6 rule show | grep -c 'proto 118')
+[ "$n" = 256 ] || { echo "only $n IPv6 rules" >&2; exit 1; }
 rm -rf "$VRDMA_STATE_DIR"
 EOF
 

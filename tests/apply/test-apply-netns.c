@@ -68,13 +68,58 @@ static char *capture(const char *fmt, ...)
 	return buf;
 }
 
-/* The full kernel state as iproute2 reports it (links, addresses, every
- * routing table, rules). */
+/* Routes of every table as a sorted set: the kernel lists routes of one
+ * prefix on several devices (fe80::/64) in insertion order, which a device
+ * re-created by a rollback changes; that order is no state apply keeps. */
+static int cmp_json_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *sorted_json_array(const char *cmd)
+{
+	char *out = capture("%s", cmd), **items, *res = NULL;
+	struct json_object *arr = json_tokener_parse(out);
+	size_t i, n, len = 3;
+
+	ck_assert_msg(arr != NULL, "%s: not JSON: %s", cmd, out);
+	free(out);
+	n = json_object_array_length(arr);
+	items = calloc(n + 1, sizeof(*items));
+	for (i = 0; i < n; i++) {
+		items[i] = strdup(json_object_to_json_string_ext(json_object_array_get_idx(arr, i),
+		                                                 JSON_C_TO_STRING_PLAIN));
+		len += strlen(items[i]) + 1;
+	}
+	qsort(items, n, sizeof(*items), cmp_json_text);
+	res = calloc(1, len);
+	strcat(res, "[");
+	for (i = 0; i < n; i++) {
+		strcat(res, items[i]);
+		strcat(res, i + 1 < n ? "," : "");
+		free(items[i]);
+	}
+	strcat(res, "]");
+	free(items);
+	json_object_put(arr);
+	return res;
+}
+
+/* The full kernel state as iproute2 reports it (links, addresses, rules in
+ * their order, every routing table). */
 static char *dump_all(void)
 {
-	return capture("ip -j -d link show; ip -j addr show; ip -j rule show; "
-	               "ip -j -6 rule show; ip -j route show table all; "
-	               "ip -j -6 route show table all");
+	char *a = capture("ip -j -d link show; ip -j addr show; ip -j rule show; "
+	                  "ip -j -6 rule show");
+	char *r4 = sorted_json_array("ip -j route show table all");
+	char *r6 = sorted_json_array("ip -j -6 route show table all");
+	char *all;
+
+	ck_assert_int_ge(asprintf(&all, "%s\n%s\n%s\n", a, r4, r6), 0);
+	free(a);
+	free(r4);
+	free(r6);
+	return all;
 }
 
 /* Link states settle asynchronously (linkwatch, up to a second): dump
@@ -200,14 +245,21 @@ static bool ip_has(const char *cmd, ...)
 	return found;
 }
 
-/* Number of elements of the JSON array `cmd` prints. */
-static int ip_count(const char *cmd)
+/* Number of routes of family ("-4"/"-6") in routing table `table`
+ * (`ip route show table N` fails for a table that does not exist). */
+static int n_routes(const char *family, int table)
 {
-	char *out = capture("%s", cmd);
-	struct json_object *arr = json_tokener_parse(out);
-	int n = arr ? (int)json_object_array_length(arr) : -1;
+	char *out = capture("ip -j %s route show table all", family);
+	struct json_object *arr = json_tokener_parse(out), *t;
+	int n = 0;
+	size_t i;
 
 	free(out);
+	ck_assert_ptr_nonnull(arr);
+	for (i = 0; i < json_object_array_length(arr); i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(arr, i), "table", &t) &&
+		    json_object_get_int(t) == table)
+			n++;
 	json_object_put(arr);
 	return n;
 }
@@ -275,8 +327,8 @@ static struct vrdma_ctx *new_ctx(void)
 
 /*
  * The test model:
- *   vSwitch1 (MTU 9000) <- up0: PG-A untagged: vmk1 192.0.2.10/24 + 2001:db8::10/64,
- *                                               gateway 192.0.2.1
+ *   vSwitch1 (MTU 9000) <- up0: PG-A untagged: vmk1 192.0.2.10/24 + 2001:db8::10/64
+ *                                               + 2001:db8::110/64, gateway 192.0.2.1
  *                                PG-A:          vmk3 192.0.2.13/24 + 2001:db8::13/64
  *   vSwitch2 (MTU 1500) <- up1 (soft RDMA when VRDMA_TEST_APPLY_SOFT_UPLINKS=up1):
  *                                PG-B untagged: vmk2 198.51.100.2/24 + 2001:db8:2::2/64
@@ -301,6 +353,7 @@ static struct vrdma_config *model(struct vrdma_ctx *ctx, bool with_vmk3)
 	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:01"), 0);
 	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "192.0.2.10", 24), 0);
 	ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8::10", 64), 0);
+	ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8::110", 64), 0);
 	ck_assert_int_eq(vrdma_vmk_set_gateway(v, "192.0.2.1"), 0);
 	ck_assert_int_eq(vrdma_config_add_vmk(cfg, "vmk2", pgb, &v), 0);
 	ck_assert_int_eq(vrdma_vmk_set_mac(v, "02:00:00:00:00:02"), 0);
@@ -387,17 +440,17 @@ START_TEST(test_realise)
 	                 "dev=vmk1", "protocol=118", NULL));
 	ck_assert(ip_has("ip -j -6 route show table 7601", "dst=2001:db8::/64", "dev=vmk1",
 	                 "protocol=118", NULL));
-	ck_assert_int_eq(ip_count("ip -j route show table 7601"), 2);
-	ck_assert_int_eq(ip_count("ip -j -6 route show table 7601"), 1); /* no IPv6 gateway */
+	ck_assert_int_eq(n_routes("-4", 7601), 2);
+	ck_assert_int_eq(n_routes("-6", 7601), 1); /* no IPv6 gateway */
 	ck_assert(ip_has("ip -j route show table 7603", "dst=192.0.2.0/24", "dev=vmk3", NULL));
-	ck_assert_int_eq(ip_count("ip -j route show table 7603"), 1);  /* no gateway */
-	ck_assert(ip_has("ip -j rule show", "priority=7600", "src=192.0.2.10", "table=7601",
+	ck_assert_int_eq(n_routes("-4", 7603), 1);  /* no gateway */
+	ck_assert(ip_has("ip -j rule show", "priority=7601", "src=192.0.2.10", "table=7601",
 	                 "protocol=118", NULL));
-	ck_assert(ip_has("ip -j -6 rule show", "priority=7600", "src=2001:db8::10",
+	ck_assert(ip_has("ip -j -6 rule show", "priority=7601", "src=2001:db8::10",
 	                 "table=7601", "protocol=118", NULL));
-	ck_assert(ip_has("ip -j rule show", "src=192.0.2.13", "table=7603", NULL));
+	ck_assert(ip_has("ip -j rule show", "src=192.0.2.13", "table=7603", "priority=7603", NULL));
 	/* vmk2's addresses sit on up1, which is down: no routes possible */
-	ck_assert_int_eq(ip_count("ip -j route show table 7602"), 0);
+	ck_assert_int_eq(n_routes("-4", 7602), 0);
 	ck_assert(!ip_has("ip -j rule show", "src=198.51.100.2", NULL));
 	/* the main table has no route of ours */
 	ck_assert(!ip_has("ip -j route show", "protocol=118", NULL));
@@ -471,7 +524,7 @@ END_TEST
 /*
  * A realistic plan with every kind of step: from an applied model with
  * vmk1..vmk3, go to one where vmk3 is gone (address and link deletions),
- * vmk1 has a new MAC and MTU and new gateways, vmk2 (on the soft uplink, up)
+ * vmk1 has a new MAC and MTU, new gateways and one IPv6 address less, vmk2 (on the soft uplink, up)
  * a new IPv4 address (its kept route is re-created: the kernel flushes it
  * with the last IPv4 address), vmk4 is new and vSwitch2's MTU is raised:
  * links, addresses, routes and rules.  Make every step k = 1..N fail in turn
@@ -489,6 +542,9 @@ static struct vrdma_config *model2(struct vrdma_ctx *ctx)
 	ck_assert_int_eq(vrdma_vmk_set_mtu(v, 4000), 0);
 	ck_assert_int_eq(vrdma_vmk_set_gateway(v, "192.0.2.254"), 0);
 	ck_assert_int_eq(vrdma_vmk_set_gateway(v, "fe80::1"), 0);
+	/* the newest IPv6 address goes (re-adding another one would change
+	 * the kernel's address order: see test_routes for rule order) */
+	ck_assert_int_eq(vrdma_vmk_remove_ipv6(v, "2001:db8::110"), 0);
 	ck_assert_int_eq(vrdma_config_find_vmk(cfg, "vmk2", &v), 0);
 	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, "198.51.100.22", 24), 0);
 	ck_assert_int_eq(vrdma_config_find_switch(cfg, "vSwitch2", &sw2), 0);
@@ -542,7 +598,7 @@ START_TEST(test_rollback_every_step)
 	ck_assert_int_gt(objs[VRDMA_APPLY_OBJ_ROUTE][VRDMA_APPLY_DELETE], 0);
 	ck_assert_int_gt(objs[VRDMA_APPLY_OBJ_RULE][VRDMA_APPLY_CREATE], 0);
 	ck_assert_int_gt(objs[VRDMA_APPLY_OBJ_RULE][VRDMA_APPLY_DELETE], 0);
-	ck_assert_int_gt(ip_count("ip -j route show table 7602"), 0); /* up1 is up */
+	ck_assert_int_gt(n_routes("-4", 7602), 0); /* up1 is up */
 
 	for (k = 1; k <= n; k++) {
 		char num[16];
@@ -571,7 +627,7 @@ START_TEST(test_rollback_every_step)
 	ck_assert_int_eq(apply(ctx, cfg2, NULL), n);
 	ck_assert_int_eq(vrdma_apply_check(ctx, cfg2, NULL, NULL), 0);
 	ck_assert_ptr_null(ip_dev("vmk3"));
-	ck_assert_int_eq(ip_count("ip -j route show table 7603"), 0);
+	ck_assert_int_eq(n_routes("-4", 7603), 0);
 	ck_assert(!ip_has("ip -j rule show", "src=192.0.2.13", NULL));
 	ck_assert(ip_has("ip -j route show table 7601", "dst=default", "gateway=192.0.2.254",
 	                 "dev=vmk1", NULL));
@@ -714,7 +770,7 @@ START_TEST(test_drift)
 	ck_assert_int_ge(vrdma_apply_check(ctx, cfg, NULL, &plan), 0);
 	ck_assert_int_eq(vrdma_apply_plan_to_string(plan, &text), 0);
 	/* (down removed vmk1's IPv6 address and its routes too: the kernel's doing) */
-	ck_assert_msg(vrdma_apply_plan_get_n_steps(plan) == 8, "drift plan:\n%s", text);
+	ck_assert_msg(vrdma_apply_plan_get_n_steps(plan) == 9, "drift plan:\n%s", text);
 	ck_assert_ptr_nonnull(strstr(text, "create route 192.0.2.0/24 dev vmk1 table 7601"));
 	ck_assert_ptr_nonnull(strstr(text, "create route default via 192.0.2.1 dev vmk1 table 7601"));
 	ck_assert_ptr_nonnull(strstr(text, "create route 2001:db8::/64 dev vmk1 table 7601"));
@@ -726,7 +782,7 @@ START_TEST(test_drift)
 	/* check wrote nothing */
 	ck_assert_int_eq(vrdma_apply_plan_get_n_writes(plan), 0);
 	vrdma_apply_plan_unref(plan);
-	ck_assert_int_eq(apply(ctx, cfg, NULL), 8);
+	ck_assert_int_eq(apply(ctx, cfg, NULL), 9);
 	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, NULL), 0);
 	vrdma_config_unref(cfg);
 	vrdma_ctx_unref(ctx);
@@ -775,7 +831,7 @@ START_TEST(test_routes)
 	sh("ip link set up1 up");
 	/* an administrator's rule and table next to ours: never touched */
 	sh("ip rule add from 203.0.113.5 lookup 7601 pref 7600");
-	sh("ip route add 203.0.113.0/24 dev up1 table 100");
+	sh("ip route add 203.0.113.0/24 dev up0p table 100");
 	foreign_before = capture("ip -j rule show from 203.0.113.5; ip -j route show table 100");
 	ctx = new_ctx();
 	cfg = model(ctx, false);
@@ -792,11 +848,11 @@ START_TEST(test_routes)
 	ck_assert_int_eq(writes, 0);
 
 	/* drift: someone deletes a rule and the default route */
-	sh("ip rule del from 192.0.2.10 lookup 7601 pref 7600");
+	sh("ip rule del from 192.0.2.10 lookup 7601 pref 7601");
 	sh("ip -6 route del default table 7601");
 	ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, &plan), 2);
 	ck_assert_int_eq(vrdma_apply_plan_to_string(plan, &text), 0);
-	ck_assert_msg(strstr(text, "create rule from 192.0.2.10 lookup 7601 pref 7600") &&
+	ck_assert_msg(strstr(text, "create rule from 192.0.2.10 lookup 7601 pref 7601") &&
 	              strstr(text, "create route default via 2001:db8::1 dev vmk1 table 7601"),
 	              "%s", text);
 	free(text);
@@ -826,15 +882,51 @@ START_TEST(test_routes)
 	              vrdma_ctx_get_error(ctx));
 	sh("ip route del 10.9.9.0/24 dev vmk1 table 7601");
 
+	/* rule order: vmk1's IPv6 rules are [::10, ::110, ::210]; ::110 goes,
+	 * so ::210 is re-created after it; a rollback restores the exact order */
+	{
+		char *rules_before, *rules_after;
+		struct vrdma_apply_plan *p2;
+		int n;
+		ck_assert_int_eq(vrdma_vmk_add_ipv6(v, "2001:db8::210", 64), 0);
+		apply(ctx, cfg, NULL);
+		rules_before = capture("ip -j -6 rule show");
+		ck_assert_int_eq(vrdma_vmk_remove_ipv6(v, "2001:db8::110"), 0);
+		ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &p2), 0);
+		ck_assert_int_eq(vrdma_apply_plan_to_string(p2, &text), 0);
+		ck_assert_msg(strstr(text, "delete rule from 2001:db8::210 lookup 7601 pref 7601") &&
+		              strstr(text, "create rule from 2001:db8::210 lookup 7601 pref 7601"),
+		              "%s", text);
+		free(text);
+		n = vrdma_apply_plan_get_n_steps(p2);
+		vrdma_apply_plan_unref(p2);
+		for (int k = 1; k <= n; k++) {
+			char num[16];
+			snprintf(num, sizeof(num), "%d", k);
+			setenv("VRDMA_TEST_APPLY_FAIL_STEP", num, 1);
+			ck_assert_int_eq(vrdma_apply_plan(ctx, cfg, NULL, &p2), 0);
+			ck_assert_int_eq(vrdma_apply_execute(p2), -EIO);
+			vrdma_apply_plan_unref(p2);
+			rules_after = capture("ip -j -6 rule show");
+			ck_assert_msg(same_or_diff("rules", rules_before, rules_after),
+			              "rule order differs after rollback from step %d", k);
+			free(rules_after);
+		}
+		unsetenv("VRDMA_TEST_APPLY_FAIL_STEP");
+		apply(ctx, cfg, NULL);
+		ck_assert_int_eq(vrdma_apply_check(ctx, cfg, NULL, NULL), 0);
+		free(rules_before);
+	}
+
 	/* everything goes: no table, no rule of ours is left; foreign ones stay */
 	ck_assert_int_eq(vrdma_config_new(ctx, &empty), 0);
 	apply(ctx, empty, NULL);
 	ck_assert(!ip_has("ip -j rule show", "protocol=118", NULL));
 	ck_assert(!ip_has("ip -j -6 rule show", "protocol=118", NULL));
-	ck_assert_int_eq(ip_count("ip -j route show table 7601"), 0);
-	ck_assert_int_eq(ip_count("ip -j -6 route show table 7601"), 0);
-	ck_assert_int_eq(ip_count("ip -j route show table 7602"), 0);
-	ck_assert_int_eq(ip_count("ip -j -6 route show table 7602"), 0);
+	ck_assert_int_eq(n_routes("-4", 7601), 0);
+	ck_assert_int_eq(n_routes("-6", 7601), 0);
+	ck_assert_int_eq(n_routes("-4", 7602), 0);
+	ck_assert_int_eq(n_routes("-6", 7602), 0);
 	foreign_after = capture("ip -j rule show from 203.0.113.5; ip -j route show table 100");
 	ck_assert_str_eq(foreign_before, foreign_after);
 	ck_assert(ip_has("ip -j rule show", "src=203.0.113.5", "table=7601", NULL));

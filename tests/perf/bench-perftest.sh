@@ -20,8 +20,8 @@
 set -u
 set -o pipefail
 
-rounds=${BENCH_ROUNDS:-5}
-bw_iters=${BENCH_BW_ITERS:-2000}
+rounds=${BENCH_ROUNDS:-3}
+bw_iters=${BENCH_BW_ITERS:-1000}
 lat_iters=${BENCH_LAT_ITERS:-1000}
 strict=0
 vperf=

@@ -51,8 +51,8 @@ expect_fail() {
 	shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	if [ $rc -ne 0 ] && grep -Eq "$re" "$tmp/err"; then
-		pass "$name: $(head -n1 "$tmp/err")"
+	if [ $rc -ne 0 ] && grep -Eq -e "$re" "$tmp/err"; then
+		pass "$name: $(tail -n1 "$tmp/err")"
 	else
 		fail "$name: exit $rc, stderr: $(cat "$tmp/err") stdout: $(head -c 300 "$tmp/out")"
 	fi
