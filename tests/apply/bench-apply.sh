@@ -19,7 +19,7 @@ export VRDMA_CONFIG=$tmp/vrdma.json
 python3 - "$tmp" <<'EOF'
 import json, sys
 tmp = sys.argv[1]
-switches, vmks, batch = [], [], []
+switches, vmks, batch, batch6 = [], [], [], []  # batch6: `ip -6 -batch` (IPv6 rules)
 for s in range(8):
     up = "up%d" % s
     switches.append({"name": "vSwitch%d" % s, "type": "standard", "ifname": "vsw%d" % s,
@@ -39,13 +39,14 @@ for s in range(8):
         batch.append("route add 10.%d.0.0/24 dev %s table %d proto 118 scope link" % (s, name, t))
         batch.append("route add fd00:%x::/64 dev %s table %d proto 118" % (s, name, t))
         batch.append("rule add from %s lookup %d pref %d protocol 118" % (v4, t, t))
-        batch.append("rule add from %s lookup %d pref %d protocol 118" % (v6, t, t))
+        batch6.append("rule add from %s lookup %d pref %d protocol 118" % (v6, t, t))
 json.dump({"schema": "vrdma-config/1", "generation": 1, "switches": switches, "vmks": vmks},
           open(tmp + "/vrdma.json", "w"), indent=1)
 open(tmp + "/batch", "w").write("\n".join(batch) + "\n")
+open(tmp + "/batch6", "w").write("\n".join(batch6) + "\n")
 EOF
 chmod 600 "$VRDMA_CONFIG"
-batch_msgs=$(wc -l < "$tmp/batch")
+batch_msgs=$(cat "$tmp/batch" "$tmp/batch6" | wc -l)
 
 # setup: 8 uplinks (veth ends, peers up), no DAD; then time one command.
 cat > "$tmp/round.sh" <<'EOF'
@@ -72,7 +73,7 @@ EOF
 
 ip_t=() lib_t=() lib_msgs=-
 for r in $(seq "$rounds"); do
-	read -r t _ < <(unshare -n -m bash "$tmp/round.sh" ip -batch "$tmp/batch")
+	read -r t _ < <(unshare -n -m bash "$tmp/round.sh" sh -c 'ip -batch "$1" && ip -6 -batch "$2"' - "$tmp/batch" "$tmp/batch6")
 	ip_t+=("$t")
 	read -r t m < <(unshare -n -m bash "$tmp/round.sh" "$vrdmactl" apply)
 	lib_t+=("$t")
