@@ -112,7 +112,11 @@ gone() {
 	fail "$ip: GID still present after removal: $a"
 }
 
-dump() { ip -j -d link show; ip -j addr show; }
+# links, addresses, rules (in order) and the routes apply makes (proto 118)
+dump() {
+	ip -j -d link show; ip -j addr show; ip -j rule show; ip -j -6 rule show
+	ip -j route show table all proto 118; ip -j -6 route show table all proto 118
+}
 # settled WANT: dump until equal to WANT (DAD and linkwatch settle), max 8 s
 settled() {
 	local i d
@@ -155,6 +159,9 @@ seed() {
 		ok "vmk1's IPv4 address is on ens1f0 (rxe0's netdev)" || fail "vmk1 address not on ens1f0"
 	gid_only 192.0.2.11 rxe0
 	gid_only 2001:db8:1::11 rxe0
+	ip -j rule show | grep -q '"priority":7601,"src":"192.0.2.11","table":"7601","protocol":"118"' &&
+	ip -j route show table 7601 | grep -q '"dst":"192.0.2.0/24","dev":"ens1f0","protocol":"118"' &&
+		ok "vmk1: rule and table 7601 through ens1f0" || fail "vmk1 policy routing: $(ip rule; ip route show table 7601)"
 	noop_apply
 
 	# A bigger plan: vmk1 readdressed, a tagged vmk on the other RDMA NIC,
