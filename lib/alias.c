@@ -23,7 +23,7 @@
 
 #include <json-c/json.h>
 
-#include "host-private.h"
+#include "internal.h"
 
 #define ALIAS_SCHEMA "vrdma-aliases/1"
 

@@ -16,7 +16,7 @@
 #include <netlink/route/link/vlan.h>
 #include <netlink/route/link/macvlan.h>
 
-#include "apply-internal.h"
+#include "internal.h"
 
 bool apply_klink_is_managed(const struct apply_klink *l)
 {

@@ -16,7 +16,7 @@
 #include <netlink/route/link/macvlan.h>
 #include <linux/if_link.h>
 
-#include "apply-internal.h"
+#include "internal.h"
 
 struct apply_nl {
 	struct vrdma_ctx *ctx;

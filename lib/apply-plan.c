@@ -25,7 +25,7 @@
 #include <string.h>
 #include <linux/if_link.h>
 
-#include "apply-internal.h"
+#include "internal.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 

@@ -37,7 +37,7 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
-#include "apply-internal.h"
+#include "internal.h"
 
 static unsigned int alen(int family)
 {

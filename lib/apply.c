@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "apply-internal.h"
+#include "internal.h"
 
 /* ---- owned uplink addresses ------------------------------------------------- */
 

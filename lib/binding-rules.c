@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "binding-private.h"
+#include "internal.h"
 
 #define E VRDMA_SEVERITY_ERROR
 #define W VRDMA_SEVERITY_WARNING

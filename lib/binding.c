@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "binding-private.h"
+#include "internal.h"
 
 /* ---- small helpers ----------------------------------------------------------- */
 

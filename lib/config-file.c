@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model-internal.h"
+#include "internal.h"
 
 #define CONFIG_MAX_SIZE (16u << 20)
 

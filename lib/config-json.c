@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "model-internal.h"
+#include "internal.h"
 
 #define JSON_MAX_DEPTH 32
 #define MAX_PROBLEMS 200

@@ -16,7 +16,7 @@
 #include <linux/netlink.h>
 #include <rdma/rdma_netlink.h>
 
-#include "host-private.h"
+#include "internal.h"
 
 struct nl_walk {
 	struct vrdma_host *host;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host-private.h"
+#include "internal.h"
 
 static const char *sysfs_root(void)
 {

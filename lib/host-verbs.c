@@ -10,7 +10,7 @@
 
 #include <infiniband/verbs.h>
 
-#include "host-private.h"
+#include "internal.h"
 
 static int add_gids(struct vrdma_host *h, struct vrdma_adapter *a, struct ibv_context *c,
                     size_t total)

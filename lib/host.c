@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host-private.h"
+#include "internal.h"
 
 /* ---- enum names ---------------------------------------------------------- */
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "binding-private.h"
+#include "internal.h"
 
 #define MAX_CAND 64
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model-internal.h"
+#include "internal.h"
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -818,7 +818,7 @@ static int check_uplink_device(struct vrdma_switch *sw, const char *dev)
 
 VRDMA_EXPORT int vrdma_switch_add_uplink(struct vrdma_switch *sw, const char *name)
 {
-	struct vrdma_uplink *nu;
+	struct vrdma_switch_uplink *nu;
 	int r;
 
 	SW_CHECK(sw);

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "perf-internal.h"
 
 static const char *port_state_name(enum ibv_port_state s)
 {

@@ -33,7 +33,6 @@
 #endif
 
 #include "internal.h"
-#include "perf-internal.h"
 
 #define POLL_BATCH 64
 #define POST_BATCH 128

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perf-internal.h"
+#include "internal.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "perf-internal.h"
 
 /* perftest's defaults. */
 #define DEF_ITERS_BW 5000

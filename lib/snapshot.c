@@ -15,7 +15,7 @@
 
 #include <json-c/json.h>
 
-#include "host-private.h"
+#include "internal.h"
 
 #define HOST_SCHEMA "vrdma-host/1"
 

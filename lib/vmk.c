@@ -9,7 +9,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "model-internal.h"
+#include "internal.h"
 
 #define VMK_CHECK(vmk)                                                          \
 	do {                                                                    \

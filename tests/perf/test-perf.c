@@ -13,7 +13,7 @@
 #include <vrdma/vrdma.h>
 
 #include "opts.h"
-#include "perf-internal.h"
+#include "internal.h"
 #include "testutil.h"
 
 #define EPS 1e-9
