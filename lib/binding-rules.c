@@ -759,8 +759,9 @@ static void check_subnets(struct vrdma_bindings *b)
 					OBJ(d, "switch", c->sw);
 					OBJ(d, "switch", vrdma_switch_get_name(bi->sw));
 					MSG(d, "vmk '%s' (%s/%d, switch '%s') and vmk '%s' (%s/%d, switch "
-					       "'%s') share a subnet on different switches: the kernel may "
-					       "send from either", c->vmk, c2->str, c2->prefixlen, c->sw,
+					       "'%s') share a subnet on different switches (vSphere binding "
+					       "rule): traffic that does not choose its source leaves through "
+					       "whichever the main table picks", c->vmk, c2->str, c2->prefixlen, c->sw,
 					    vrdma_vmk_get_name(bi->vmk), a->str, a->prefixlen,
 					    vrdma_switch_get_name(bi->sw));
 					HINT(d, "put vmks of one subnet on one switch, or give each switch "
