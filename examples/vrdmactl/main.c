@@ -84,6 +84,12 @@ static void list_commands(FILE *out, int argc, char **argv)
 
 static void print_main_usage(FILE *out)
 {
+	struct vrdma_ctx *ctx = NULL;
+	const char *cfg = "<sysconfdir>/vrdma/vrdma.json";
+
+	/* The library knows the default configuration path of this build. */
+	if (vrdma_ctx_new(&ctx) == 0)
+		cfg = vrdma_ctx_get_config_path(ctx);
 	fprintf(out,
 	        "Usage: vrdmactl [-j|--json] [--host FILE] [--config FILE] COMMAND... [OPTIONS]\n"
 	        "\n"
@@ -92,12 +98,13 @@ static void print_main_usage(FILE *out)
 	        "Global options (accepted anywhere before --):\n"
 	        "  -j, --json       print JSON instead of tables\n"
 	        "  --host FILE      read a host snapshot instead of the live host\n"
-	        "  --config FILE    configuration file (default: $VRDMA_CONFIG or /etc/vrdma/vrdma.json)\n"
+	        "  --config FILE    configuration file (default: %s)\n"
 	        "  -h, --help       show help for a command\n"
 	        "  --version        print the version\n"
 	        "\n"
-	        "Commands:\n");
+	        "Commands:\n", cfg);
 	list_commands(out, 0, NULL);
+	vrdma_ctx_unref(ctx);
 	fprintf(out, "\nExit status: 0 ok, 1 failure, 2 usage error, 3 validation found problems.\n");
 }
 
