@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -26,74 +25,6 @@
 #include "internal.h"
 
 #define ALIAS_SCHEMA "vrdma-aliases/1"
-
-int vrdma_write_file_atomic(struct vrdma_ctx *ctx, const char *path, const char *data,
-                            size_t len, mode_t mode)
-{
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	const char *slash;
-	size_t off = 0;
-	int fd, dfd, r = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
-		return vrdma_error(ctx, -ENAMETOOLONG, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return vrdma_error(ctx, -errno, "%s: cannot create %s: %m", path, tmp);
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return vrdma_error(ctx, r, "%s: cannot write: %s", path, strerror(-r));
-	}
-	slash = strrchr(path, '/');
-	if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	else
-		snprintf(dir, sizeof(dir), ".");
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 struct item {
 	char *key;
@@ -279,7 +210,7 @@ int vrdma_alias_assign(struct vrdma_host *h, unsigned flags)
 	if (dir && dir[0]) {
 		snprintf(path, sizeof(path), "%s/aliases.json", dir);
 		snprintf(lockpath, sizeof(lockpath), "%s/aliases.lock", dir);
-		if (writable && mkdir_p(dir) < 0)
+		if (writable && vrdma_mkdir_p(dir, 0755) < 0)
 			writable = false;
 		if (writable) {
 			lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -314,7 +245,7 @@ int vrdma_alias_assign(struct vrdma_host *h, unsigned flags)
 			r = -ENOMEM;
 			goto out;
 		}
-		if (vrdma_write_file_atomic(ctx, path, data, strlen(data), 0644) < 0) {
+		if (vrdma_write_file_atomic(ctx, NULL, path, data, strlen(data), 0644, 0) < 0) {
 			dbg(ctx, "alias state %s not saved: %s", path, vrdma_ctx_get_error(ctx));
 			vrdma_error_clear(ctx);
 		}

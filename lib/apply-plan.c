@@ -580,19 +580,6 @@ static char *spec_text(const struct apply_linkspec *s)
 	return t;
 }
 
-static char *fmt(const char *f, ...) VRDMA_PRINTF(1, 2);
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, f);
-	r = vasprintf(&s, f, ap);
-	va_end(ap);
-	return r < 0 ? NULL : s;
-}
-
 static int add_link_step(struct vrdma_apply_plan *plan, bool create,
                          const struct apply_linkspec *spec)
 {
@@ -624,7 +611,7 @@ static int add_addr_step(struct vrdma_apply_plan *plan, bool add, const char *if
 		return -ENOMEM;
 	st->addr = *a;
 	st->owned_uplink_addr = owned;
-	t = fmt("%s/%u", a->text, a->prefix);
+	t = vrdma_asprintf("%s/%u", a->text, a->prefix);
 	if (!t)
 		return -ENOMEM;
 	return add ? apply_step_text(st, NULL, t) : apply_step_text(st, t, NULL);
@@ -638,7 +625,7 @@ static int add_mtu_step(struct vrdma_apply_plan *plan, const char *ifname, int o
 		return -ENOMEM;
 	st->old_mtu = old;
 	st->new_mtu = new;
-	return apply_step_text(st, fmt("%d", old), fmt("%d", new));
+	return apply_step_text(st, vrdma_asprintf("%d", old), vrdma_asprintf("%d", new));
 }
 
 static int add_up_step(struct vrdma_apply_plan *plan, const char *ifname, bool old, bool new)
@@ -938,7 +925,7 @@ static int plan_owned_after(struct vrdma_apply_plan *plan, struct apply_kernel *
 			if (!nv)
 				goto oom;
 			v = nv;
-			v[n] = fmt("%s %s/%u", wu->name, a->text, a->prefix);
+			v[n] = vrdma_asprintf("%s %s/%u", wu->name, a->text, a->prefix);
 			if (!v[n])
 				goto oom;
 			n++;

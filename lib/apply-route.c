@@ -25,7 +25,6 @@
  *    after it (same family) are re-created too, so that a rollback
  *    restores the exact order.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,19 +74,6 @@ static bool is_ours(int protocol, uint32_t table)
 	       table - VRDMA_APPLY_TABLE_BASE < APPLY_TABLE_SPAN;
 }
 
-static char *fmt(const char *f, ...) VRDMA_PRINTF(1, 2);
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, f);
-	r = vasprintf(&s, f, ap);
-	va_end(ap);
-	return r < 0 ? NULL : s;
-}
-
 static char *route_text(const struct apply_route *r)
 {
 	char dst[INET6_ADDRSTRLEN + 16];
@@ -97,13 +83,13 @@ static char *route_text(const struct apply_route *r)
 	else
 		snprintf(dst, sizeof(dst), "%s/%u", r->dst.text, r->dst.prefix);
 	if (r->gw.family)
-		return fmt("%s via %s dev %s table %u", dst, r->gw.text, r->dev, r->table);
-	return fmt("%s dev %s table %u", dst, r->dev, r->table);
+		return vrdma_asprintf("%s via %s dev %s table %u", dst, r->gw.text, r->dev, r->table);
+	return vrdma_asprintf("%s dev %s table %u", dst, r->dev, r->table);
 }
 
 static char *rule_text(const struct apply_rule *r)
 {
-	return fmt("from %s lookup %u pref %u", r->src.text, r->table, r->prio);
+	return vrdma_asprintf("from %s lookup %u pref %u", r->src.text, r->table, r->prio);
 }
 
 /* ---- kernel view --------------------------------------------------------------- */

@@ -78,39 +78,31 @@ bool apply_owned_contains(struct vrdma_apply_plan *plan, const char *ifname,
 
 static int owned_save(struct vrdma_apply_plan *plan, const char **reason)
 {
-	char tmp[4096], dir[4096];
+	char *text = NULL;
+	size_t len = 0;
 	unsigned int i;
-	FILE *f;
-	int fd;
+	FILE *f = NULL;
+	int r;
 
-	snprintf(dir, sizeof(dir), "%s", vrdma_ctx_get_state_dir(plan->ctx));
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		goto fail;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", plan->owned_path);
-	f = fopen(tmp, "we");
-	if (!f)
-		goto fail;
-	fprintf(f, "# uplink addresses added by libvrdma apply (ifname address/prefix)\n");
-	for (i = 0; i < plan->n_owned_after; i++)
-		fprintf(f, "%s\n", plan->owned_after[i]);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
-		fclose(f);
-		unlink(tmp);
-		goto fail;
+	r = vrdma_mkdir_p(vrdma_ctx_get_state_dir(plan->ctx), 0755);
+	if (r == 0) {
+		f = open_memstream(&text, &len);
+		if (!f)
+			r = -ENOMEM;
 	}
-	if (fclose(f) != 0 || rename(tmp, plan->owned_path) < 0) {
-		unlink(tmp);
-		goto fail;
+	if (r == 0) {
+		fprintf(f, "# uplink addresses added by libvrdma apply (ifname address/prefix)\n");
+		for (i = 0; i < plan->n_owned_after; i++)
+			fprintf(f, "%s\n", plan->owned_after[i]);
+		if (fclose(f) != 0)
+			r = -ENOMEM;
 	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	return 0;
-fail:
-	*reason = strerror(errno);
-	return -errno;
+	if (r == 0)
+		r = vrdma_write_file_atomic(plan->ctx, NULL, plan->owned_path, text, len, 0666, 0);
+	free(text);
+	if (r < 0)
+		*reason = strerror(-r);
+	return r;
 }
 
 /* ---- the apply lock ------------------------------------------------------------ */
@@ -130,12 +122,11 @@ static int apply_lock(struct vrdma_ctx *ctx, bool exclusive)
 
 	if (!dir || !dir[0])
 		return vrdma_error(ctx, -EINVAL, "apply: no state directory set");
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		e = errno;
-		return vrdma_error(ctx, -e, "apply: cannot create state directory %s: %s "
+	e = vrdma_mkdir_p(dir, 0755);
+	if (e < 0)
+		return vrdma_error(ctx, e, "apply: cannot create state directory %s: %s "
 		                   "(it holds the apply lock; set VRDMA_STATE_DIR or "
-		                   "vrdma_ctx_set_state_dir())", dir, strerror(e));
-	}
+		                   "vrdma_ctx_set_state_dir())", dir, strerror(-e));
 	snprintf(path, sizeof(path), "%s/%s", dir, APPLY_LOCK_FILE);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +18,6 @@
 
 #define CONFIG_MAX_SIZE (16u << 20)
 
-/* Directory part of path ("." when none), malloc'ed. */
-static char *dir_of(const char *path)
-{
-	char *copy = strdup(path), *d, *r;
-
-	if (!copy)
-		return NULL;
-	d = dirname(copy);
-	r = strdup(d);
-	free(copy);
-	return r;
-}
-
 /* As root, refuse a directory that others may write into (unless sticky
  * and root-owned, as /tmp) and a directory not owned by root. */
 static int check_dir(struct vrdma_ctx *ctx, const char *path)
@@ -42,7 +28,7 @@ static int check_dir(struct vrdma_ctx *ctx, const char *path)
 
 	if (geteuid() != 0)
 		return 0;
-	dir = dir_of(path);
+	dir = vrdma_dirname(path);
 	if (!dir)
 		return -ENOMEM;
 	if (stat(dir, &st) < 0) {
@@ -205,21 +191,6 @@ VRDMA_EXPORT int vrdma_config_load(struct vrdma_ctx *ctx, const char *path,
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t k = write(fd, buf, len);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
 /* Generation of the file at path now: 0 and *exists=false if missing. */
 static int current_generation(struct vrdma_ctx *ctx, const char *path, bool *exists,
                               uint64_t *gen)
@@ -254,8 +225,8 @@ static int current_generation(struct vrdma_ctx *ctx, const char *path, bool *exi
 VRDMA_EXPORT int vrdma_config_save(struct vrdma_config *cfg, const char *path)
 {
 	struct vrdma_ctx *ctx;
-	char *lockpath = NULL, *tmppath = NULL, *dir = NULL, *text = NULL, *base, *bcopy = NULL;
-	int lockfd = -1, fd = -1, dfd = -1, r;
+	char *lockpath = NULL, *text = NULL;
+	int lockfd = -1, r;
 	uint64_t gen;
 	bool exists;
 	struct stat st;
@@ -276,19 +247,8 @@ VRDMA_EXPORT int vrdma_config_save(struct vrdma_config *cfg, const char *path)
 	r = check_dir(ctx, path);
 	if (r < 0)
 		return r;
-	dir = dir_of(path);
-	bcopy = strdup(path);
-	if (!dir || !bcopy || asprintf(&lockpath, "%s.lock", path) < 0) {
-		lockpath = NULL;
-		r = -ENOMEM;
-		goto out;
-	}
-	base = basename(bcopy);
-	if (asprintf(&tmppath, "%s/.%s.XXXXXX", dir, base) < 0) {
-		tmppath = NULL;
-		r = -ENOMEM;
-		goto out;
-	}
+	if (asprintf(&lockpath, "%s.lock", path) < 0)
+		return -ENOMEM;
 
 	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (lockfd < 0) {
@@ -319,41 +279,10 @@ VRDMA_EXPORT int vrdma_config_save(struct vrdma_config *cfg, const char *path)
 	r = vrdma_config_to_json_text(cfg, cfg->generation + 1, &text);
 	if (r < 0)
 		goto out;
-	fd = mkostemp(tmppath, O_CLOEXEC);
-	if (fd < 0) {
-		r = vrdma_error(ctx, -errno, "config file %s: cannot create temporary file in %s: %s",
-		                path, dir, strerror(errno));
-		free(tmppath);
-		tmppath = NULL;
+	r = vrdma_write_file_atomic(ctx, "config file", path, text, strlen(text), 0644,
+	                            VRDMA_WRITE_EXACT_MODE | VRDMA_WRITE_SYNC_DIR);
+	if (r < 0)
 		goto out;
-	}
-	if (fchmod(fd, 0644) < 0 || (r = write_all(fd, text, strlen(text))) < 0 || fsync(fd) < 0) {
-		if (r >= 0)
-			r = -errno;
-		r = vrdma_error(ctx, r, "config file %s: writing %s: %s", path, tmppath,
-		                strerror(-r));
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		r = vrdma_error(ctx, -errno, "config file %s: closing %s: %s", path, tmppath,
-		                strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmppath, path) < 0) {
-		r = vrdma_error(ctx, -errno, "config file %s: rename from %s: %s", path, tmppath,
-		                strerror(errno));
-		goto out;
-	}
-	free(tmppath);
-	tmppath = NULL;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0) {
-		r = vrdma_error(ctx, -errno, "config file %s: syncing directory %s: %s", path, dir,
-		                strerror(errno));
-		goto out;
-	}
 	cfg->generation++;
 	if (!cfg->path || strcmp(cfg->path, path) != 0) {
 		r = vrdma_strdup_replace(&cfg->path, path);
@@ -363,18 +292,9 @@ VRDMA_EXPORT int vrdma_config_save(struct vrdma_config *cfg, const char *path)
 	dbg(ctx, "config %s saved, generation %" PRIu64, path, cfg->generation);
 	r = 0;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmppath)
-		unlink(tmppath);
-	if (dfd >= 0)
-		close(dfd);
 	if (lockfd >= 0)
 		close(lockfd); /* releases the lock */
 	free(text);
-	free(tmppath);
 	free(lockpath);
-	free(dir);
-	free(bcopy);
 	return r;
 }

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
+#include <sys/types.h>
 
 #include <arpa/inet.h>
 #include <infiniband/verbs.h>
@@ -67,19 +68,28 @@ void vrdma_error_clear(struct vrdma_ctx *ctx);
 int vrdma_parse_log_priority(const char *s);
 /* strdup() that treats NULL as NULL and returns -ENOMEM-worthy NULL on OOM. */
 char *vrdma_strdup_null(const char *s);
+/* asprintf() that returns the string, or NULL on OOM. */
+char *vrdma_asprintf(const char *format, ...) VRDMA_PRINTF(1, 2);
 /* Replace *dst by a copy of src; 0 or -ENOMEM. */
 int vrdma_strdup_replace(char **dst, const char *src);
+/* Directory part of path ("." when none), malloc'ed; NULL on OOM. */
+char *vrdma_dirname(const char *path);
+/* mkdir -p: create path and its missing parents with `mode`; 0 or -errno. */
+int vrdma_mkdir_p(const char *path, mode_t mode);
 
-/* ---- host discovery (host*.c, alias.c, snapshot.c) ----------------------- */
-
-#include <sys/types.h>
+/* vrdma_write_file_atomic() flags */
+#define VRDMA_WRITE_EXACT_MODE (1u << 0) /* fchmod to `mode`: the umask does not apply */
+#define VRDMA_WRITE_SYNC_DIR (1u << 1)   /* a failed fsync of the directory is an error */
 /*
- * Write `data` to `path` atomically: a temporary file in the same
- * directory, fsync, rename over `path`, fsync of the directory.  Records an
- * error message on ctx on failure.
+ * Write `data` to `path` atomically: a temporary "<dir>/.<name>.XXXXXX"
+ * created with `mode` (less the umask unless VRDMA_WRITE_EXACT_MODE),
+ * fsync, rename over `path`, then fsync of the directory (best effort
+ * unless VRDMA_WRITE_SYNC_DIR).  No temporary is left behind on failure.
+ * Returns 0 or a negative errno and records a message naming `path` (after
+ * `label`, as "config file", when not NULL) and the failed step.
  */
-int vrdma_write_file_atomic(struct vrdma_ctx *ctx, const char *path, const char *data,
-                            size_t len, mode_t mode);
+int vrdma_write_file_atomic(struct vrdma_ctx *ctx, const char *label, const char *path,
+                            const char *data, size_t len, mode_t mode, unsigned int flags);
 
 /* ==== host discovery (host*.c, alias.c, snapshot.c) =============== */
 

@@ -130,8 +130,20 @@ struct run {
 	/* Responder thread: ctx is NULL there and messages go to err[]. */
 	char err[512];
 	int *abort_flag;     /* stop waiting when the other thread sets it */
+	unsigned int yield_every; /* idle polls between sched_yield()s, 0: never */
+	unsigned int idle_spins;
+	int pin;             /* pin requester and responder to different CPUs */
 	struct ibv_wc wc[POLL_BATCH];
 };
+
+/* A poll found nothing: let kernel work queued on this CPU run now and then. */
+static inline void spin_idle(struct run *r)
+{
+	if (r->yield_every && ++r->idle_spins >= r->yield_every) {
+		r->idle_spins = 0;
+		sched_yield();
+	}
+}
 
 static int run_err(struct run *r, int error, const char *fmt, ...) VRDMA_PRINTF(3, 4);
 static int run_err(struct run *r, int error, const char *fmt, ...)
@@ -445,6 +457,7 @@ static int bw_phase(struct run *r, struct bw_phase *ph)
 		if (finished)
 			break;
 		if (!progress) {
+			spin_idle(r);
 			ret = idle(r);
 			if (ret < 0)
 				goto out;
@@ -546,6 +559,7 @@ static int lat_step(struct run *r, struct lat_side *sd)
 
 	if (ret != 0)
 		return ret;
+	spin_idle(r);
 	if (aborted(r))
 		return -ECANCELED;
 	return idle(r);
@@ -621,6 +635,7 @@ static int lat_wait_byte(struct run *r, struct lat_side *sd, volatile uint8_t *p
 	int ret;
 
 	while (*p != m) {
+		spin_idle(r);
 		if (++spins % 256 == 0) {
 			ret = lat_poll(r, sd);
 			if (ret < 0)
@@ -705,6 +720,7 @@ struct responder {
 	struct run r;
 	struct lat_side b;
 	uint64_t total;  /* UINT64_MAX: until stopped */
+	int cpu;         /* pin to this CPU, -1: don't */
 	int stop;        /* set by the requester */
 	int failed;      /* set by the responder */
 	int ret;
@@ -716,6 +732,13 @@ static void *responder_main(void *arg)
 	uint64_t i;
 	int ret = 0;
 
+	if (t->cpu >= 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(t->cpu, &one);
+		(void)sched_setaffinity(0, sizeof(one), &one);
+	}
 	for (i = 0; i < t->total; i++) {
 		ret = pong(&t->r, &t->b, i);
 		if (ret < 0)
@@ -754,7 +777,8 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 	struct lat_side *b = &b0;
 	struct responder *t = NULL;
 	uint64_t *tv = NULL, cap, n = 0, i, deadline = 0, total;
-	bool timed = pp->iterations == 0;
+	bool timed = pp->iterations == 0, pinned = false;
+	cpu_set_t saved;
 	int ret = 0, e;
 	double *d = NULL, halve;
 	struct perf_lat_stats st;
@@ -779,12 +803,33 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 		t->r.abort_flag = &t->stop;
 		t->b = b0;
 		t->total = total;
+		t->cpu = -1;
+		if (r->pin && sched_getaffinity(0, sizeof(saved), &saved) == 0 &&
+		    CPU_COUNT(&saved) >= 2) {
+			cpu_set_t one;
+			int c, first = -1;
+
+			for (c = 0; c < CPU_SETSIZE; c++)
+				if (CPU_ISSET(c, &saved)) {
+					if (first < 0)
+						first = c;
+					else {
+						t->cpu = c;
+						break;
+					}
+				}
+			CPU_ZERO(&one);
+			CPU_SET(first, &one);
+			pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
+		}
 		r->abort_flag = &t->failed;
 		e = pthread_create(&t->thread, NULL, responder_main, t);
 		if (e) {
 			free(t);
 			t = NULL;
 			r->abort_flag = NULL;
+			if (pinned)
+				(void)sched_setaffinity(0, sizeof(saved), &saved);
 			dbg(r->ctx, "%s: no responder thread (%s), responding inline", r->name,
 			    strerror(e));
 		} else {
@@ -822,6 +867,8 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 	if (t) {
 		__atomic_store_n(&t->stop, 1, __ATOMIC_RELEASE);
 		pthread_join(t->thread, NULL);
+		if (pinned)
+			(void)sched_setaffinity(0, sizeof(saved), &saved);
 		r->abort_flag = NULL;
 		b = &b0;
 		b0 = t->b;
@@ -946,6 +993,13 @@ int perf_run(struct vrdma_ctx *ctx, struct perf_res *res, const struct perf_cloc
 	r->name = vrdma_perf_test_name(pp->test);
 	r->opcode = opcodes[pp->test];
 	r->seed = (uint32_t)(clk_now(clk) * 2654435761u) ^ (uint32_t)pp->size;
+	{
+		const char *e = secure_getenv("VRDMA_PERF_YIELD");
+
+		r->yield_every = e ? (unsigned int)strtoul(e, NULL, 0) : 0;
+		e = secure_getenv("VRDMA_PERF_PIN");
+		r->pin = e ? atoi(e) : 0;
+	}
 	prepare_buffers(r);
 	ret = pp->latency ? run_lat(r, result) : run_bw(r, result);
 	if (ret == 0) {

@@ -209,7 +209,7 @@ VRDMA_EXPORT int vrdma_host_save(struct vrdma_host *h, const char *path)
 	r = vrdma_snapshot_write(h, &data);
 	if (r < 0)
 		return r;
-	r = vrdma_write_file_atomic(h->ctx, path, data, strlen(data), 0644);
+	r = vrdma_write_file_atomic(h->ctx, NULL, path, data, strlen(data), 0644, 0);
 	free(data);
 	return r;
 }

@@ -22,15 +22,10 @@ static int open_bindings(struct vctl *v, struct vrdma_bindings **ret)
 	if (r < 0)
 		return vctl_fail(v, r, "cannot load configuration %s",
 		                 vrdma_ctx_get_config_path(v->ctx));
-	if (v->host_file)
-		r = vrdma_host_load(v->ctx, v->host_file, &host);
-	else
-		r = vrdma_host_discover(v->ctx, VRDMA_DISCOVER_READ_ONLY, &host);
-	if (r < 0) {
+	r = vctl_open_host(v, VRDMA_DISCOVER_READ_ONLY, &host);
+	if (r) {
 		vrdma_config_unref(cfg);
-		return vctl_fail(v, r, v->host_file ? "cannot load host snapshot %s"
-		                                    : "host discovery failed%s",
-		                 v->host_file ? v->host_file : "");
+		return r;
 	}
 	r = vrdma_bindings_new(host, cfg, ret);
 	vrdma_host_unref(host);
@@ -55,16 +50,6 @@ static const char *uplink_label(struct vrdma_binding *bd)
 	if (u && vrdma_uplink_get_alias(u))
 		return vrdma_uplink_get_alias(u);
 	return vrdma_binding_get_uplink_name(bd);
-}
-
-static const char *or_dash(const char *s)
-{
-	return s && s[0] ? s : "-";
-}
-
-static struct json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
 }
 
 /* "a/24, b/64" and "1, 2" (or "-" per address without a GID). */
@@ -121,29 +106,29 @@ static struct json_object *binding_json(struct vrdma_binding *bd)
 	struct vrdma_uplink *u = vrdma_binding_get_uplink(bd);
 	int i, idx, mtu;
 
-	json_object_object_add(o, "device", jstr(adapter_label(vrdma_binding_get_adapter(bd))));
-	json_object_object_add(o, "adapter", jstr(vrdma_binding_get_adapter(bd)
+	json_object_object_add(o, "device", vctl_jstr(adapter_label(vrdma_binding_get_adapter(bd))));
+	json_object_object_add(o, "adapter", vctl_jstr(vrdma_binding_get_adapter(bd)
 	                                                  ? vrdma_adapter_get_name(vrdma_binding_get_adapter(bd))
 	                                                  : NULL));
 	json_object_object_add(o, "port", port ? json_object_new_int(vrdma_port_get_number(port)) : NULL);
-	json_object_object_add(o, "vmknic", jstr(vrdma_binding_get_vmk_name(bd)));
-	json_object_object_add(o, "netstack", jstr(vrdma_binding_get_netstack(bd)));
-	json_object_object_add(o, "uplink", jstr(uplink_label(bd)));
-	json_object_object_add(o, "uplink_configured", jstr(vrdma_binding_get_uplink_name(bd)));
-	json_object_object_add(o, "uplink_netdev", jstr(u ? vrdma_uplink_get_name(u) : NULL));
-	json_object_object_add(o, "switch", jstr(vrdma_binding_get_switch(bd)
+	json_object_object_add(o, "vmknic", vctl_jstr(vrdma_binding_get_vmk_name(bd)));
+	json_object_object_add(o, "netstack", vctl_jstr(vrdma_binding_get_netstack(bd)));
+	json_object_object_add(o, "uplink", vctl_jstr(uplink_label(bd)));
+	json_object_object_add(o, "uplink_configured", vctl_jstr(vrdma_binding_get_uplink_name(bd)));
+	json_object_object_add(o, "uplink_netdev", vctl_jstr(u ? vrdma_uplink_get_name(u) : NULL));
+	json_object_object_add(o, "switch", vctl_jstr(vrdma_binding_get_switch(bd)
 	                                                 ? vrdma_switch_get_name(vrdma_binding_get_switch(bd))
 	                                                 : NULL));
-	json_object_object_add(o, "portgroup", jstr(vrdma_binding_get_portgroup(bd)
+	json_object_object_add(o, "portgroup", vctl_jstr(vrdma_binding_get_portgroup(bd)
 	                                                    ? vrdma_portgroup_get_name(vrdma_binding_get_portgroup(bd))
 	                                                    : NULL));
-	json_object_object_add(o, "netdev", jstr(vrdma_binding_get_netdev_name(bd)));
+	json_object_object_add(o, "netdev", vctl_jstr(vrdma_binding_get_netdev_name(bd)));
 	json_object_object_add(o, "mtu", json_object_new_int(vrdma_binding_get_mtu(bd)));
 	json_object_object_add(o, "roce_mtu", vrdma_binding_get_roce_mtu(bd, &mtu) == 0
 	                                              ? json_object_new_int(mtu) : NULL);
 	for (i = 0; i < vrdma_binding_get_n_addrs(bd); i++) {
 		struct json_object *a = json_object_new_object();
-		json_object_object_add(a, "address", jstr(vrdma_binding_get_addr(bd, i)));
+		json_object_object_add(a, "address", vctl_jstr(vrdma_binding_get_addr(bd, i)));
 		json_object_object_add(a, "prefixlen", json_object_new_int(vrdma_binding_get_addr_prefixlen(bd, i)));
 		json_object_object_add(a, "gid_index", vrdma_binding_get_addr_gid_index(bd, i, &idx) == 0
 		                                               ? json_object_new_int(idx) : NULL);
@@ -151,7 +136,7 @@ static struct json_object *binding_json(struct vrdma_binding *bd)
 	}
 	json_object_object_add(o, "addresses", addrs);
 	json_object_object_add(o, "state",
-	                       jstr(vrdma_binding_state_to_string(vrdma_binding_get_state(bd))));
+	                       vctl_jstr(vrdma_binding_state_to_string(vrdma_binding_get_state(bd))));
 	return o;
 }
 
@@ -160,44 +145,30 @@ static int cmd_vmknic_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Device", "Vmknic", "NetStack", "Uplink", "Port Group",
 	                                   "Addresses", "GID Indexes", "State" };
 	struct vrdma_bindings *b = NULL;
-	struct json_object *arr = NULL;
-	struct vctl_table *t = NULL;
+	struct vctl_list l;
 	int i, r;
 
-	(void)argv;
-	if (argc > 1)
-		return vctl_usage(v, "unexpected argument '%s'", argv[1]);
-	r = open_bindings(v, &b);
-	if (r)
+	if ((r = vctl_no_args(v, argc, argv)) || (r = open_bindings(v, &b)))
 		return r;
-	if (v->json)
-		arr = json_object_new_array();
-	else
-		t = vctl_table_new(hdr, 8);
+	vctl_list_begin(v, &l, hdr, 8);
 	for (i = 0; i < vrdma_bindings_get_n_bindings(b); i++) {
 		struct vrdma_binding *bd = vrdma_bindings_get_binding(b, i);
 		char addrs[512], gids[128];
 		struct vrdma_portgroup *pg = vrdma_binding_get_portgroup(bd);
 
-		if (arr) {
-			json_object_array_add(arr, binding_json(bd));
+		if (l.arr) {
+			json_object_array_add(l.arr, binding_json(bd));
 			continue;
 		}
 		addr_cells(bd, addrs, sizeof(addrs), gids, sizeof(gids));
-		vctl_table_addv(t, or_dash(adapter_label(vrdma_binding_get_adapter(bd))),
+		vctl_table_addv(l.t, vctl_or_dash(adapter_label(vrdma_binding_get_adapter(bd))),
 		                vrdma_binding_get_vmk_name(bd), vrdma_binding_get_netstack(bd),
-		                or_dash(uplink_label(bd)),
-		                or_dash(pg ? vrdma_portgroup_get_name(pg) : NULL), or_dash(addrs),
-		                or_dash(gids),
+		                vctl_or_dash(uplink_label(bd)),
+		                vctl_or_dash(pg ? vrdma_portgroup_get_name(pg) : NULL), vctl_or_dash(addrs),
+		                vctl_or_dash(gids),
 		                vrdma_binding_state_to_string(vrdma_binding_get_state(bd)));
 	}
-	if (arr) {
-		vctl_print_json(arr);
-		json_object_put(arr);
-	} else {
-		vctl_table_print(t, stdout);
-		vctl_table_free(t);
-	}
+	vctl_list_end(&l);
 	vrdma_bindings_unref(b);
 	return VCTL_EXIT_OK;
 }
@@ -211,16 +182,7 @@ static int cmd_binding_check(struct vctl *v, int argc, char **argv)
 	struct json_object *o = NULL, *arr = NULL;
 	int i, r, problems, errors = 0, warnings = 0, bound = 0;
 
-	for (i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "--device") == 0) && i + 1 < argc)
-			dev = argv[++i];
-		else if (strncmp(argv[i], "--device=", 9) == 0)
-			dev = argv[i] + 9;
-		else
-			return vctl_usage(v, "unexpected argument '%s'", argv[i]);
-	}
-	r = open_bindings(v, &b);
-	if (r)
+	if ((r = vctl_device_opt(v, argc, argv, &dev)) || (r = open_bindings(v, &b)))
 		return r;
 	if (dev) {
 		r = vrdma_host_find_adapter(vrdma_bindings_get_host(b), dev, &dev_a);
@@ -258,7 +220,7 @@ static int cmd_binding_check(struct vctl *v, int argc, char **argv)
 				continue;
 			json_object_array_add(bs, binding_json(bd));
 		}
-		json_object_object_add(o, "device", jstr(object));
+		json_object_object_add(o, "device", vctl_jstr(object));
 		json_object_object_add(o, "bindings", bs);
 		json_object_object_add(o, "findings", arr);
 		json_object_object_add(o, "errors", json_object_new_int(errors));
@@ -272,9 +234,9 @@ static int cmd_binding_check(struct vctl *v, int argc, char **argv)
 			if (dev_a && vrdma_binding_get_adapter(bd) != dev_a)
 				continue;
 			printf("%s <-> %s <-> %s (netdev %s): %s\n",
-			       or_dash(adapter_label(vrdma_binding_get_adapter(bd))),
-			       or_dash(uplink_label(bd)), vrdma_binding_get_vmk_name(bd),
-			       or_dash(vrdma_binding_get_netdev_name(bd)),
+			       vctl_or_dash(adapter_label(vrdma_binding_get_adapter(bd))),
+			       vctl_or_dash(uplink_label(bd)), vrdma_binding_get_vmk_name(bd),
+			       vctl_or_dash(vrdma_binding_get_netdev_name(bd)),
 			       vrdma_binding_state_to_string(vrdma_binding_get_state(bd)));
 		}
 		if (dev && bound == 0)
@@ -332,15 +294,15 @@ static int cmd_nvme_connect_args(struct vctl *v, int argc, char **argv)
 	if (v->json) {
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, "transport", json_object_new_string("rdma"));
-		json_object_object_add(o, "traddr", jstr(vrdma_source_get_target(s)));
-		json_object_object_add(o, "trsvcid", jstr(trsvcid));
-		json_object_object_add(o, "host_traddr", jstr(vrdma_source_get_address(s)));
-		json_object_object_add(o, "nqn", jstr(nqn));
-		json_object_object_add(o, "vmknic", jstr(vrdma_binding_get_vmk_name(vrdma_source_get_binding(s))));
-		json_object_object_add(o, "device", jstr(adapter_label(vrdma_source_get_adapter(s))));
+		json_object_object_add(o, "traddr", vctl_jstr(vrdma_source_get_target(s)));
+		json_object_object_add(o, "trsvcid", vctl_jstr(trsvcid));
+		json_object_object_add(o, "host_traddr", vctl_jstr(vrdma_source_get_address(s)));
+		json_object_object_add(o, "nqn", vctl_jstr(nqn));
+		json_object_object_add(o, "vmknic", vctl_jstr(vrdma_binding_get_vmk_name(vrdma_source_get_binding(s))));
+		json_object_object_add(o, "device", vctl_jstr(adapter_label(vrdma_source_get_adapter(s))));
 		json_object_object_add(o, "port", json_object_new_int(vrdma_source_get_port_number(s)));
 		json_object_object_add(o, "gid_index", json_object_new_int(vrdma_source_get_gid_index(s)));
-		json_object_object_add(o, "gateway", jstr(vrdma_source_get_gateway(s)));
+		json_object_object_add(o, "gateway", vctl_jstr(vrdma_source_get_gateway(s)));
 		vctl_print_json(o);
 		json_object_put(o);
 	} else {
@@ -410,15 +372,15 @@ static int cmd_iser_iface(struct vctl *v, int argc, char **argv)
 		snprintf(iname, sizeof(iname), "vrdma-%s", name);
 		json_object_object_add(o, "iface.iscsi_ifacename", json_object_new_string(iname));
 		json_object_object_add(o, "iface.transport_name", json_object_new_string("iser"));
-		json_object_object_add(o, "iface.ipaddress", jstr(addr));
-		json_object_object_add(o, "iface.net_ifacename", jstr(netdev));
+		json_object_object_add(o, "iface.ipaddress", vctl_jstr(addr));
+		json_object_object_add(o, "iface.net_ifacename", vctl_jstr(netdev));
 		vctl_print_json(o);
 		json_object_put(o);
 	} else {
 		printf("iface.iscsi_ifacename = vrdma-%s\n", name);
 		printf("iface.transport_name = iser\n");
 		printf("iface.ipaddress = %s\n", addr);
-		printf("iface.net_ifacename = %s\n", or_dash(netdev));
+		printf("iface.net_ifacename = %s\n", vctl_or_dash(netdev));
 	}
 	r = VCTL_EXIT_OK;
 out:

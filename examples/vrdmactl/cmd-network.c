@@ -84,13 +84,34 @@ static const char *opt_name(int c)
 	return "?";
 }
 
+/* Each option in `required` (of v p i u U t) must be given: 0 or an exit code. */
+static int need(struct vctl *v, const struct opts *o, const char *required)
+{
+	for (; *required; required++) {
+		const char *val = NULL, *name = "?";
+
+		switch (*required) {
+		case 'v': val = o->v; name = "-v/--vswitch-name"; break;
+		case 'p': val = o->p; name = "-p/--portgroup-name"; break;
+		case 'i': val = o->i; name = "-i/--interface-name"; break;
+		case 'u': val = o->u; name = "-u/--uplink-name"; break;
+		case 'U': val = o->U; name = "-U/--uplink-slot"; break;
+		case 't': val = o->t; name = "-t/--tagname"; break;
+		}
+		if (!val)
+			return vctl_usage(v, "missing required option %s", name);
+	}
+	return 0;
+}
+
 /*
  * Parse options.  `allowed`: the short letters accepted, plus for long-only
  * options: 'V' vlan-id, 'T' vlan-trunk, 'F' ifname, 'W' use-vswitch,
- * 'X' unmap, 'C' clear-gateway.  Returns 0 or an exit code.
+ * 'X' unmap, 'C' clear-gateway.  `required`: see need().  Returns 0 or an
+ * exit code.
  */
 static int parse_opts(struct vctl *v, int argc, char **argv, const char *allowed,
-                      struct opts *o)
+                      const char *required, struct opts *o)
 {
 	int c;
 
@@ -151,7 +172,7 @@ static int parse_opts(struct vctl *v, int argc, char **argv, const char *allowed
 	}
 	if (optind < argc)
 		return vctl_usage(v, "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return need(v, o, required);
 }
 
 #define NEED(o, field, flag)                                                    \
@@ -265,17 +286,60 @@ static int find_pg(struct vctl *v, struct vrdma_config *cfg, const struct opts *
 	return vrdma_config_find_portgroup(cfg, o->p, pg);
 }
 
+/* Report a failed lookup or change (find_sw() has already reported a switch
+ * of the wrong type), release cfg and return the exit code. */
+static int cfg_fail(struct vctl *v, struct vrdma_config *cfg, int r)
+{
+	if (r == -EMEDIUMTYPE) {
+		vrdma_config_unref(cfg);
+		return VCTL_EXIT_FAILURE;
+	}
+	return lib_fail(v, cfg, r);
+}
+
 /* Run a lookup/mutation; on failure report and return the exit code. */
 #define TRY(expr)                                                               \
 	do {                                                                    \
 		int r_ = (expr);                                                \
-		if (r_ == -EMEDIUMTYPE) {                                       \
-			vrdma_config_unref(cfg);                                \
-			return VCTL_EXIT_FAILURE;                               \
-		}                                                               \
 		if (r_ < 0)                                                     \
-			return lib_fail(v, cfg, r_);                            \
+			return cfg_fail(v, cfg, r_);                            \
 	} while (0)
+
+/* Load the configuration and find the switch -v: 0 or an exit code. */
+static int open_sw(struct vctl *v, const struct opts *o, struct vrdma_config **cfg,
+                   struct vrdma_switch **sw)
+{
+	int r = cfg_open(v, cfg);
+
+	if (r)
+		return r;
+	r = find_sw(v, *cfg, o->v, sw);
+	return r < 0 ? cfg_fail(v, *cfg, r) : 0;
+}
+
+/* Load the configuration and find the port group -p (of switch -v if given). */
+static int open_pg(struct vctl *v, const struct opts *o, struct vrdma_config **cfg,
+                   struct vrdma_portgroup **pg)
+{
+	int r = cfg_open(v, cfg);
+
+	if (r)
+		return r;
+	r = find_pg(v, *cfg, o, pg);
+	return r < 0 ? cfg_fail(v, *cfg, r) : 0;
+}
+
+/* Load the configuration and find the VMkernel interface -i. */
+static int open_vmk(struct vctl *v, const struct opts *o, struct vrdma_config **cfg,
+                    struct vrdma_vmk **vmk)
+{
+	int r = cfg_open(v, cfg);
+
+	if (r)
+		return r;
+	r = vrdma_config_find_vmk(*cfg, o->i, vmk);
+	return r < 0 ? cfg_fail(v, *cfg, r) : 0;
+}
 
 /* Split "a,b,c" (modifies s). */
 static int split_list(char *s, const char **out)
@@ -303,10 +367,8 @@ static int cmd_sw_add(struct vctl *v, int argc, char **argv)
 	bool dvs = is_dvs(v->cmd_path);
 	int r, k;
 
-	if ((r = parse_opts(v, argc, argv, dvs ? "vmFn" : "vmF", &o)))
-		return r;
-	NEED(o, v, "-v/--vswitch-name");
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = parse_opts(v, argc, argv, dvs ? "vmFn" : "vmF", "v", &o)) ||
+	    (r = cfg_open(v, &cfg)))
 		return r;
 	TRY(vrdma_config_add_switch(cfg, o.v, dvs ? VRDMA_SWITCH_DISTRIBUTED : VRDMA_SWITCH_STANDARD,
 	                            o.ifname, &sw));
@@ -330,12 +392,8 @@ static int cmd_sw_remove(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "v", &o)))
+	if ((r = parse_opts(v, argc, argv, "v", "v", &o)) || (r = open_sw(v, &o, &cfg, &sw)))
 		return r;
-	NEED(o, v, "-v/--vswitch-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	TRY(find_sw(v, cfg, o.v, &sw));
 	TRY(vrdma_switch_remove(sw));
 	return cfg_commit(v, cfg);
 }
@@ -347,14 +405,12 @@ static int cmd_sw_set(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "vmF", &o)))
+	if ((r = parse_opts(v, argc, argv, "vmF", "v", &o)))
 		return r;
-	NEED(o, v, "-v/--vswitch-name");
 	if (!o.has_m && !o.ifname)
 		return vctl_usage(v, "nothing to set (give -m MTU or --ifname NAME)");
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_sw(v, &o, &cfg, &sw)))
 		return r;
-	TRY(find_sw(v, cfg, o.v, &sw));
 	if (o.has_m)
 		TRY(vrdma_switch_set_mtu(sw, o.m));
 	if (o.ifname)
@@ -362,18 +418,30 @@ static int cmd_sw_set(struct vctl *v, int argc, char **argv)
 	return cfg_commit(v, cfg);
 }
 
+/* The failover order of the port group pg when given, else of the switch sw. */
+static int fo_count(struct vrdma_switch *sw, struct vrdma_portgroup *pg,
+                    enum vrdma_uplink_role role)
+{
+	return pg ? vrdma_portgroup_get_failover_count(pg, role) :
+	            vrdma_switch_get_failover_count(sw, role);
+}
+
+static int fo_uplink(struct vrdma_switch *sw, struct vrdma_portgroup *pg,
+                     enum vrdma_uplink_role role, int k, const char **u)
+{
+	return pg ? vrdma_portgroup_get_failover_uplink(pg, role, (unsigned int)k, u) :
+	            vrdma_switch_get_failover_uplink(sw, role, (unsigned int)k, u);
+}
+
 static char *join_role(struct vrdma_switch *sw, struct vrdma_portgroup *pg,
                        enum vrdma_uplink_role role, char *buf, size_t len)
 {
-	int n, k;
+	int n = fo_count(sw, pg, role), k;
 	const char *u;
 
 	buf[0] = '\0';
-	n = pg ? vrdma_portgroup_get_failover_count(pg, role) :
-	         vrdma_switch_get_failover_count(sw, role);
 	for (k = 0; k < n; k++) {
-		if ((pg ? vrdma_portgroup_get_failover_uplink(pg, role, (unsigned int)k, &u) :
-		          vrdma_switch_get_failover_uplink(sw, role, (unsigned int)k, &u)) < 0)
+		if (fo_uplink(sw, pg, role, k, &u) < 0)
 			continue;
 		if (k)
 			strncat(buf, ", ", len - strlen(buf) - 1);
@@ -386,14 +454,11 @@ static struct json_object *role_json(struct vrdma_switch *sw, struct vrdma_portg
                                      enum vrdma_uplink_role role)
 {
 	struct json_object *a = json_object_new_array();
-	int n, k;
+	int n = fo_count(sw, pg, role), k;
 	const char *u;
 
-	n = pg ? vrdma_portgroup_get_failover_count(pg, role) :
-	         vrdma_switch_get_failover_count(sw, role);
 	for (k = 0; k < n; k++)
-		if ((pg ? vrdma_portgroup_get_failover_uplink(pg, role, (unsigned int)k, &u) :
-		          vrdma_switch_get_failover_uplink(sw, role, (unsigned int)k, &u)) == 0)
+		if (fo_uplink(sw, pg, role, k, &u) == 0)
 			json_object_array_add(a, json_object_new_string(u));
 	return a;
 }
@@ -403,20 +468,14 @@ static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Name", "Bridge", "MTU", "Uplinks", "Active",
 	                                   "Standby", "Portgroups" };
 	struct vrdma_config *cfg = NULL;
-	struct vctl_table *t = NULL;
-	struct json_object *arr = NULL;
+	struct vctl_list l;
 	bool dvs = is_dvs(v->cmd_path);
 	struct opts o;
 	int r, i, k, n;
 
-	if ((r = parse_opts(v, argc, argv, "", &o)))
+	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
 		return r;
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	if (v->json)
-		arr = json_object_new_array();
-	else
-		t = vctl_table_new(hdr, 7);
+	vctl_list_begin(v, &l, hdr, 7);
 	n = vrdma_config_get_switch_count(cfg);
 	for (i = 0; i < n; i++) {
 		struct vrdma_switch *sw;
@@ -468,68 +527,35 @@ static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 			json_object_object_add(o1, "standby", role_json(sw, NULL, VRDMA_UPLINK_STANDBY));
 			json_object_object_add(o1, "unused", role_json(sw, NULL, VRDMA_UPLINK_UNUSED));
 			json_object_object_add(o1, "portgroups", jp);
-			json_object_array_add(arr, o1);
+			json_object_array_add(l.arr, o1);
 		} else {
 			json_object_put(ju);
 			json_object_put(jp);
 			snprintf(mtu, sizeof(mtu), "%d", vrdma_switch_get_mtu(sw));
-			vctl_table_addv(t, vrdma_switch_get_name(sw), vrdma_switch_get_ifname(sw), mtu,
+			vctl_table_addv(l.t, vrdma_switch_get_name(sw), vrdma_switch_get_ifname(sw), mtu,
 			                ups, join_role(sw, NULL, VRDMA_UPLINK_ACTIVE, act, sizeof(act)),
 			                join_role(sw, NULL, VRDMA_UPLINK_STANDBY, stb, sizeof(stb)), pgs);
 		}
 	}
-	if (v->json) {
-		vctl_print_json(arr);
-		json_object_put(arr);
-	} else {
-		vctl_table_print(t, stdout);
-		vctl_table_free(t);
-	}
+	vctl_list_end(&l);
 	vrdma_config_unref(cfg);
 	return VCTL_EXIT_OK;
 }
 
-static int cmd_uplink_add(struct vctl *v, int argc, char **argv)
+/* uplink add | uplink remove: a vmnic on a standard switch, a slot on a dvs. */
+static int cmd_uplink(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_switch *sw;
-	bool dvs = is_dvs(v->cmd_path);
+	bool dvs = is_dvs(v->cmd_path), add = strstr(v->cmd_path, " add") != NULL;
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, dvs ? "vU" : "vu", &o)))
+	if ((r = parse_opts(v, argc, argv, dvs ? "vU" : "vu", dvs ? "vU" : "vu", &o)) ||
+	    (r = open_sw(v, &o, &cfg, &sw)))
 		return r;
-	NEED(o, v, "-v/--vswitch-name");
-	if (dvs)
-		NEED(o, U, "-U/--uplink-slot");
-	else
-		NEED(o, u, "-u/--uplink-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	TRY(find_sw(v, cfg, o.v, &sw));
-	TRY(vrdma_switch_add_uplink(sw, dvs ? o.U : o.u));
-	return cfg_commit(v, cfg);
-}
-
-static int cmd_uplink_remove(struct vctl *v, int argc, char **argv)
-{
-	struct vrdma_config *cfg = NULL;
-	struct vrdma_switch *sw;
-	bool dvs = is_dvs(v->cmd_path);
-	struct opts o;
-	int r;
-
-	if ((r = parse_opts(v, argc, argv, dvs ? "vU" : "vu", &o)))
-		return r;
-	NEED(o, v, "-v/--vswitch-name");
-	if (dvs)
-		NEED(o, U, "-U/--uplink-slot");
-	else
-		NEED(o, u, "-u/--uplink-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	TRY(find_sw(v, cfg, o.v, &sw));
-	TRY(vrdma_switch_remove_uplink(sw, dvs ? o.U : o.u));
+	TRY(add ? vrdma_switch_add_uplink(sw, dvs ? o.U : o.u) :
+	          vrdma_switch_remove_uplink(sw, dvs ? o.U : o.u));
 	return cfg_commit(v, cfg);
 }
 
@@ -540,17 +566,35 @@ static int cmd_dvs_uplink_set(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "vUuX", &o)))
+	if ((r = parse_opts(v, argc, argv, "vUuX", "vU", &o)))
 		return r;
-	NEED(o, v, "-v/--vswitch-name");
-	NEED(o, U, "-U/--uplink-slot");
 	if (!o.u == !o.unmap)
 		return vctl_usage(v, "give exactly one of -u/--uplink-name and --unmap");
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_sw(v, &o, &cfg, &sw)))
 		return r;
-	TRY(find_sw(v, cfg, o.v, &sw));
 	TRY(vrdma_switch_set_uplink_device(sw, o.U, o.unmap ? NULL : o.u));
 	return cfg_commit(v, cfg);
+}
+
+/* "... portgroup policy failover ...": the port group's policy, else the switch's. */
+static bool on_portgroup(struct vctl *v)
+{
+	return strstr(v->cmd_path, "portgroup") != NULL;
+}
+
+/* Load the configuration and find the policy's owner: *pg NULL for a switch. */
+static int open_fo_owner(struct vctl *v, const struct opts *o, struct vrdma_config **cfg,
+                         struct vrdma_switch **sw, struct vrdma_portgroup **pg)
+{
+	int r;
+
+	*pg = NULL;
+	if (!on_portgroup(v))
+		return open_sw(v, o, cfg, sw);
+	if ((r = open_pg(v, o, cfg, pg)))
+		return r;
+	*sw = vrdma_portgroup_get_switch(*pg);
+	return 0;
 }
 
 static int cmd_failover_set(struct vctl *v, int argc, char **argv)
@@ -560,33 +604,25 @@ static int cmd_failover_set(struct vctl *v, int argc, char **argv)
 	struct vrdma_portgroup *pg = NULL;
 	const char *act[MAX_LIST], *stb[MAX_LIST];
 	char *abuf = NULL, *sbuf = NULL;
-	bool on_pg = strstr(v->cmd_path, "portgroup") != NULL;
 	struct opts o;
 	int r, na, ns;
 
-	if ((r = parse_opts(v, argc, argv, on_pg ? "vpasW" : "vas", &o)))
+	if ((r = parse_opts(v, argc, argv, on_portgroup(v) ? "vpasW" : "vas",
+	                    on_portgroup(v) ? "p" : "v", &o)))
 		return r;
-	if (on_pg)
-		NEED(o, p, "-p/--portgroup-name");
-	else
-		NEED(o, v, "-v/--vswitch-name");
 	if (o.use_vswitch && (o.has_a || o.has_s))
 		return vctl_usage(v, "--use-vswitch cannot be combined with -a/-s");
 	if (!o.use_vswitch && !o.has_a && !o.has_s)
 		return vctl_usage(v, "give -a/--active-uplinks and/or -s/--standby-uplinks");
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_fo_owner(v, &o, &cfg, &sw, &pg)))
 		return r;
-	if (on_pg) {
-		TRY(find_pg(v, cfg, &o, &pg));
-		sw = vrdma_portgroup_get_switch(pg);
+	if (pg) {
 		if ((vrdma_switch_get_type(sw) == VRDMA_SWITCH_DISTRIBUTED) != is_dvs(v->cmd_path))
 			TRY(find_sw(v, cfg, vrdma_switch_get_name(sw), &sw));
 		if (o.use_vswitch) {
 			TRY(vrdma_portgroup_clear_failover(pg));
 			return cfg_commit(v, cfg);
 		}
-	} else {
-		TRY(find_sw(v, cfg, o.v, &sw));
 	}
 	abuf = o.a ? strdup(o.a) : NULL;
 	sbuf = o.s ? strdup(o.s) : NULL;
@@ -601,9 +637,7 @@ static int cmd_failover_set(struct vctl *v, int argc, char **argv)
 	/* -a alone keeps nothing on standby; -s alone keeps the current active list */
 	if (!o.has_a) {
 		na = 0;
-		while (na < MAX_LIST &&
-		       (pg ? vrdma_portgroup_get_failover_uplink(pg, VRDMA_UPLINK_ACTIVE, (unsigned int)na, &act[na]) :
-		             vrdma_switch_get_failover_uplink(sw, VRDMA_UPLINK_ACTIVE, (unsigned int)na, &act[na])) == 0)
+		while (na < MAX_LIST && fo_uplink(sw, pg, VRDMA_UPLINK_ACTIVE, na, &act[na]) == 0)
 			na++;
 	}
 	r = pg ? vrdma_portgroup_set_failover(pg, act, (size_t)na, stb, (size_t)ns) :
@@ -620,25 +654,13 @@ static int cmd_failover_get(struct vctl *v, int argc, char **argv)
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_switch *sw = NULL;
 	struct vrdma_portgroup *pg = NULL;
-	bool on_pg = strstr(v->cmd_path, "portgroup") != NULL;
 	char a[512], s[512], u[512];
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, on_pg ? "vp" : "v", &o)))
+	if ((r = parse_opts(v, argc, argv, on_portgroup(v) ? "vp" : "v", on_portgroup(v) ? "p" : "v",
+	                    &o)) || (r = open_fo_owner(v, &o, &cfg, &sw, &pg)))
 		return r;
-	if (on_pg)
-		NEED(o, p, "-p/--portgroup-name");
-	else
-		NEED(o, v, "-v/--vswitch-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	if (on_pg) {
-		TRY(find_pg(v, cfg, &o, &pg));
-		sw = vrdma_portgroup_get_switch(pg);
-	} else {
-		TRY(find_sw(v, cfg, o.v, &sw));
-	}
 	if (v->json) {
 		struct json_object *j = json_object_new_object();
 		json_object_object_add(j, "active", role_json(sw, pg, VRDMA_UPLINK_ACTIVE));
@@ -704,13 +726,9 @@ static int cmd_pg_add(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, dvs ? "vpVT" : "vpV", &o)))
+	if ((r = parse_opts(v, argc, argv, dvs ? "vpVT" : "vpV", "vp", &o)) ||
+	    (r = open_sw(v, &o, &cfg, &sw)))
 		return r;
-	NEED(o, v, "-v/--vswitch-name");
-	NEED(o, p, "-p/--portgroup-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	TRY(find_sw(v, cfg, o.v, &sw));
 	TRY(vrdma_switch_add_portgroup(sw, o.p, &pg));
 	TRY(set_vlan(pg, &o));
 	return cfg_commit(v, cfg);
@@ -723,12 +741,8 @@ static int cmd_pg_remove(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "vp", &o)))
+	if ((r = parse_opts(v, argc, argv, "vp", "p", &o)) || (r = open_pg(v, &o, &cfg, &pg)))
 		return r;
-	NEED(o, p, "-p/--portgroup-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	TRY(find_pg(v, cfg, &o, &pg));
 	TRY(vrdma_portgroup_remove(pg));
 	return cfg_commit(v, cfg);
 }
@@ -741,14 +755,12 @@ static int cmd_pg_set(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, dvs ? "vpVT" : "vpV", &o)))
+	if ((r = parse_opts(v, argc, argv, dvs ? "vpVT" : "vpV", "p", &o)))
 		return r;
-	NEED(o, p, "-p/--portgroup-name");
 	if (!o.has_vlan && !o.trunk)
 		return vctl_usage(v, "nothing to set (give --vlan-id N%s)", dvs ? " or --vlan-trunk RANGES" : "");
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_pg(v, &o, &cfg, &pg)))
 		return r;
-	TRY(find_pg(v, cfg, &o, &pg));
 	TRY(set_vlan(pg, &o));
 	return cfg_commit(v, cfg);
 }
@@ -758,20 +770,14 @@ static int cmd_pg_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Name", "Virtual Switch", "Active Clients", "VLAN ID",
 	                                   "Device" };
 	struct vrdma_config *cfg = NULL;
-	struct vctl_table *t = NULL;
-	struct json_object *arr = NULL;
+	struct vctl_list l;
 	bool dvs = is_dvs(v->cmd_path);
 	struct opts o;
 	int r, i, k;
 
-	if ((r = parse_opts(v, argc, argv, "", &o)))
+	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
 		return r;
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	if (v->json)
-		arr = json_object_new_array();
-	else
-		t = vctl_table_new(hdr, 5);
+	vctl_list_begin(v, &l, hdr, 5);
 	for (i = 0; i < vrdma_config_get_switch_count(cfg); i++) {
 		struct vrdma_switch *sw;
 		vrdma_config_get_switch(cfg, (unsigned int)i, &sw);
@@ -792,29 +798,40 @@ static int cmd_pg_list(struct vctl *v, int argc, char **argv)
 				json_object_object_add(j, "device", json_object_new_string(vrdma_portgroup_get_ifname(pg)));
 				json_object_object_add(j, "failover_override",
 				                       json_object_new_boolean(vrdma_portgroup_has_failover_override(pg) == 1));
-				json_object_array_add(arr, j);
+				json_object_array_add(l.arr, j);
 			} else {
-				vctl_table_addv(t, vrdma_portgroup_get_name(pg), vrdma_switch_get_name(sw),
+				vctl_table_addv(l.t, vrdma_portgroup_get_name(pg), vrdma_switch_get_name(sw),
 				                clients, vlan, vrdma_portgroup_get_ifname(pg));
 			}
 		}
 	}
-	if (v->json) {
-		vctl_print_json(arr);
-		json_object_put(arr);
-	} else {
-		vctl_table_print(t, stdout);
-		vctl_table_free(t);
-	}
+	vctl_list_end(&l);
 	vrdma_config_unref(cfg);
 	return VCTL_EXIT_OK;
 }
 
 /* ---- VMkernel interfaces --------------------------------------------------------- */
 
-static int find_vmk(struct vrdma_config *cfg, const char *name, struct vrdma_vmk **vmk)
+/* A vmk's port group -p, on switch -v if given (of either type). */
+static int vmk_portgroup(struct vrdma_config *cfg, const struct opts *o,
+                         struct vrdma_portgroup **pg)
 {
-	return vrdma_config_find_vmk(cfg, name, vmk);
+	struct vrdma_switch *sw;
+	int r;
+
+	if (!o->v)
+		return vrdma_config_find_portgroup(cfg, o->p, pg);
+	r = vrdma_config_find_switch(cfg, o->v, &sw);
+	return r < 0 ? r : vrdma_switch_find_portgroup(sw, o->p, pg);
+}
+
+/* Copy the address of "ADDR[/PREFIX]" into addr; returns "/PREFIX" or NULL. */
+static const char *split_addr(const char *s, char *addr, size_t len)
+{
+	const char *slash = strchr(s, '/');
+
+	snprintf(addr, len, "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
+	return slash;
 }
 
 static int cmd_if_add(struct vctl *v, int argc, char **argv)
@@ -825,18 +842,9 @@ static int cmd_if_add(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "ipvmM", &o)))
+	if ((r = parse_opts(v, argc, argv, "ipvmM", "p", &o)) || (r = cfg_open(v, &cfg)))
 		return r;
-	NEED(o, p, "-p/--portgroup-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	if (o.v) {
-		struct vrdma_switch *sw;
-		TRY(vrdma_config_find_switch(cfg, o.v, &sw));
-		TRY(vrdma_switch_find_portgroup(sw, o.p, &pg));
-	} else {
-		TRY(vrdma_config_find_portgroup(cfg, o.p, &pg));
-	}
+	TRY(vmk_portgroup(cfg, &o, &pg));
 	TRY(vrdma_config_add_vmk(cfg, o.i, pg, &vmk));
 	if (o.has_m)
 		TRY(vrdma_vmk_set_mtu(vmk, o.m));
@@ -854,12 +862,8 @@ static int cmd_if_remove(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "i", &o)))
+	if ((r = parse_opts(v, argc, argv, "i", "i", &o)) || (r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
-	NEED(o, i, "-i/--interface-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	TRY(find_vmk(cfg, o.i, &vmk));
 	TRY(vrdma_vmk_remove(vmk));
 	return cfg_commit(v, cfg);
 }
@@ -872,22 +876,14 @@ static int cmd_if_set(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "ipvmM", &o)))
+	if ((r = parse_opts(v, argc, argv, "ipvmM", "i", &o)))
 		return r;
-	NEED(o, i, "-i/--interface-name");
 	if (!o.has_m && !o.M && !o.p)
 		return vctl_usage(v, "nothing to set (give -m MTU, -M MAC or -p PORTGROUP)");
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
-	TRY(find_vmk(cfg, o.i, &vmk));
 	if (o.p) {
-		if (o.v) {
-			struct vrdma_switch *sw;
-			TRY(vrdma_config_find_switch(cfg, o.v, &sw));
-			TRY(vrdma_switch_find_portgroup(sw, o.p, &pg));
-		} else {
-			TRY(vrdma_config_find_portgroup(cfg, o.p, &pg));
-		}
+		TRY(vmk_portgroup(cfg, &o, &pg));
 		/* lower the MTU first when moving to a smaller switch with -m */
 		if (o.has_m && o.m < vrdma_vmk_get_mtu(vmk))
 			TRY(vrdma_vmk_set_mtu(vmk, o.m));
@@ -936,17 +932,15 @@ static int cmd_ipv4_set(struct vctl *v, int argc, char **argv)
 	const char *slash;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "iINtgC", &o)))
+	if ((r = parse_opts(v, argc, argv, "iINtgC", "i", &o)))
 		return r;
-	NEED(o, i, "-i/--interface-name");
 	if (!o.t)
 		o.t = "static";
 	if (strcmp(o.t, "static") != 0 && strcmp(o.t, "none") != 0)
 		return vctl_usage(v, "-t must be 'static' or 'none' (DHCP is not modelled)");
 	if (strcmp(o.t, "static") == 0) {
 		NEED(o, I, "-I/--ipv4");
-		slash = strchr(o.I, '/');
-		snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - o.I) : (int)strlen(o.I), o.I);
+		slash = split_addr(o.I, addr, sizeof(addr));
 		if (slash && o.N)
 			return vctl_usage(v, "give the prefix in -I ADDR/PREFIX or in -N, not both");
 		if (!slash && !o.N)
@@ -954,9 +948,8 @@ static int cmd_ipv4_set(struct vctl *v, int argc, char **argv)
 		if (parse_prefix4(slash ? slash + 1 : o.N, &prefix) < 0)
 			return vctl_usage(v, "bad netmask or prefix '%s'", slash ? slash + 1 : o.N);
 	}
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
-	TRY(find_vmk(cfg, o.i, &vmk));
 	if (strcmp(o.t, "none") == 0 || o.clear_gw)
 		TRY(vrdma_vmk_clear_gateway(vmk, AF_INET));
 	if (strcmp(o.t, "none") == 0) {
@@ -981,14 +974,12 @@ static int cmd_ipv6_set(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "igC", &o)))
+	if ((r = parse_opts(v, argc, argv, "igC", "i", &o)))
 		return r;
-	NEED(o, i, "-i/--interface-name");
 	if (!o.g == !o.clear_gw)
 		return vctl_usage(v, "give exactly one of -g/--gateway and --clear-gateway");
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
-	TRY(find_vmk(cfg, o.i, &vmk));
 	if (o.g)
 		TRY(vrdma_vmk_set_gateway(vmk, o.g));
 	else
@@ -1007,20 +998,17 @@ static int cmd_ipv6_addr(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r, p;
 
-	if ((r = parse_opts(v, argc, argv, "iI", &o)))
+	if ((r = parse_opts(v, argc, argv, "iI", "i", &o)))
 		return r;
-	NEED(o, i, "-i/--interface-name");
 	NEED(o, I, "-I/--ipv6");
-	slash = strchr(o.I, '/');
-	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - o.I) : (int)strlen(o.I), o.I);
+	slash = split_addr(o.I, addr, sizeof(addr));
 	if (add) {
 		if (!slash || parse_int(slash + 1, &p) < 0 || p < 0)
 			return vctl_usage(v, "-I needs ADDRESS/PREFIX, not '%s'", o.I);
 		prefix = (unsigned int)p;
 	}
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
-	TRY(find_vmk(cfg, o.i, &vmk));
 	TRY(add ? vrdma_vmk_add_ipv6(vmk, addr, prefix) : vrdma_vmk_remove_ipv6(vmk, addr));
 	return cfg_commit(v, cfg);
 }
@@ -1033,16 +1021,13 @@ static int cmd_tag(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r, bit;
 
-	if ((r = parse_opts(v, argc, argv, "it", &o)))
+	if ((r = parse_opts(v, argc, argv, "it", "it", &o)))
 		return r;
-	NEED(o, i, "-i/--interface-name");
-	NEED(o, t, "-t/--tagname");
 	bit = vrdma_vmk_tag_from_name(o.t);
 	if (bit < 0)
 		return vctl_usage(v, "unknown tag '%s' (management, nvme-rdma, nvme-tcp, iser)", o.t);
-	if ((r = cfg_open(v, &cfg)))
+	if ((r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
-	TRY(find_vmk(cfg, o.i, &vmk));
 	TRY(add ? vrdma_vmk_add_tags(vmk, (unsigned int)bit) :
 	          vrdma_vmk_remove_tags(vmk, (unsigned int)bit));
 	return cfg_commit(v, cfg);
@@ -1073,12 +1058,8 @@ static int cmd_tag_get(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "i", &o)))
+	if ((r = parse_opts(v, argc, argv, "i", "i", &o)) || (r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
-	NEED(o, i, "-i/--interface-name");
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	TRY(find_vmk(cfg, o.i, &vmk));
 	if (v->json)
 		arr = json_object_new_array();
 	tags_text(vrdma_vmk_get_tags(vmk), buf, sizeof(buf), arr);
@@ -1097,19 +1078,13 @@ static int cmd_if_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Name", "Portgroup", "Switch", "MAC Address", "MTU",
 	                                   "IPv4", "IPv6", "Tags" };
 	struct vrdma_config *cfg = NULL;
-	struct vctl_table *t = NULL;
-	struct json_object *arr = NULL;
+	struct vctl_list l;
 	struct opts o;
 	int r, i, k;
 
-	if ((r = parse_opts(v, argc, argv, "", &o)))
+	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
 		return r;
-	if ((r = cfg_open(v, &cfg)))
-		return r;
-	if (v->json)
-		arr = json_object_new_array();
-	else
-		t = vctl_table_new(hdr, 8);
+	vctl_list_begin(v, &l, hdr, 8);
 	for (i = 0; i < vrdma_config_get_vmk_count(cfg); i++) {
 		struct vrdma_vmk *vmk;
 		struct vrdma_portgroup *pg;
@@ -1155,20 +1130,14 @@ static int cmd_if_list(struct vctl *v, int argc, char **argv)
 			json_object_object_add(j, "tags", jt);
 			json_object_object_add(j, "ifname", json_object_new_string(vrdma_vmk_get_ifname(vmk)));
 			json_object_object_add(j, "lower", json_object_new_string(vrdma_portgroup_get_ifname(pg)));
-			json_object_array_add(arr, j);
+			json_object_array_add(l.arr, j);
 		} else {
-			vctl_table_addv(t, vrdma_vmk_get_name(vmk), vrdma_portgroup_get_name(pg),
+			vctl_table_addv(l.t, vrdma_vmk_get_name(vmk), vrdma_portgroup_get_name(pg),
 			                vrdma_switch_get_name(sw), vrdma_vmk_get_mac(vmk), mtu,
 			                ip4[0] ? ip4 : "-", ip6[0] ? ip6 : "-", tags[0] ? tags : "-");
 		}
 	}
-	if (v->json) {
-		vctl_print_json(arr);
-		json_object_put(arr);
-	} else {
-		vctl_table_print(t, stdout);
-		vctl_table_free(t);
-	}
+	vctl_list_end(&l);
 	vrdma_config_unref(cfg);
 	return VCTL_EXIT_OK;
 }
@@ -1184,8 +1153,8 @@ const struct vctl_cmd vctl_network_cmds[] = {
 	{ SS "set", cmd_sw_set, "change a standard switch's MTU or bridge name",
 	  "-v NAME [-m MTU] [--ifname BRIDGE]", NULL },
 	{ SS "list", cmd_sw_list, "list standard switches", "", NULL },
-	{ SS "uplink add", cmd_uplink_add, "add an uplink (vmnic alias or netdev)", "-v NAME -u UPLINK", NULL },
-	{ SS "uplink remove", cmd_uplink_remove, "remove an uplink", "-v NAME -u UPLINK", NULL },
+	{ SS "uplink add", cmd_uplink, "add an uplink (vmnic alias or netdev)", "-v NAME -u UPLINK", NULL },
+	{ SS "uplink remove", cmd_uplink, "remove an uplink", "-v NAME -u UPLINK", NULL },
 	{ SS "policy failover set", cmd_failover_set, "set the switch's active/standby uplinks",
 	  "-v NAME [-a UPLINK[,...]] [-s UPLINK[,...]]", "Uplinks in neither list are unused." },
 	{ SS "policy failover get", cmd_failover_get, "show the switch's failover order", "-v NAME", NULL },
@@ -1206,8 +1175,8 @@ const struct vctl_cmd vctl_network_cmds[] = {
 	{ DS "set", cmd_sw_set, "change a distributed switch's MTU or bridge name",
 	  "-v NAME [-m MTU] [--ifname BRIDGE]", NULL },
 	{ DS "list", cmd_sw_list, "list distributed switches", "", NULL },
-	{ DS "uplink add", cmd_uplink_add, "add an uplink slot", "-v NAME -U SLOT", NULL },
-	{ DS "uplink remove", cmd_uplink_remove, "remove an uplink slot", "-v NAME -U SLOT", NULL },
+	{ DS "uplink add", cmd_uplink, "add an uplink slot", "-v NAME -U SLOT", NULL },
+	{ DS "uplink remove", cmd_uplink, "remove an uplink slot", "-v NAME -U SLOT", NULL },
 	{ DS "uplink set", cmd_dvs_uplink_set, "map an uplink slot to this host's vmnic",
 	  "-v NAME -U SLOT (-u UPLINK | --unmap)", NULL },
 	{ DS "policy failover set", cmd_failover_set, "set the switch's active/standby uplink slots",

@@ -11,32 +11,6 @@
 
 #include "vrdmactl.h"
 
-static int open_host(struct vctl *v, struct vrdma_host **ret)
-{
-	int r;
-
-	if (v->host_file) {
-		r = vrdma_host_load(v->ctx, v->host_file, ret);
-		if (r < 0)
-			return vctl_fail(v, r, "cannot load host snapshot %s", v->host_file);
-	} else {
-		r = vrdma_host_discover(v->ctx, 0, ret);
-		if (r < 0)
-			return vctl_fail(v, r, "host discovery failed");
-	}
-	return 0;
-}
-
-static const char *or_dash(const char *s)
-{
-	return s && s[0] ? s : "-";
-}
-
-static struct json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
 static void fmt_speed(int mbps, char *buf, size_t len)
 {
 	if (mbps <= 0)
@@ -55,27 +29,19 @@ static struct vrdma_port *first_port(struct vrdma_adapter *a)
 	return vrdma_adapter_get_port(a, 1);
 }
 
-/* Accept no arguments beyond the command path. */
-static int no_args(struct vctl *v, int argc, char **argv)
-{
-	if (argc > 1)
-		return vctl_usage(v, "unexpected argument '%s'", argv[1]);
-	return 0;
-}
-
 /* ---- rdma device list ----------------------------------------------------- */
 
 static struct json_object *gid_json(struct vrdma_adapter *a, int port, struct vrdma_gid *g)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "device", jstr(vrdma_adapter_get_alias(a)));
+	json_object_object_add(o, "device", vctl_jstr(vrdma_adapter_get_alias(a)));
 	json_object_object_add(o, "port", json_object_new_int(port));
 	json_object_object_add(o, "index", json_object_new_int(vrdma_gid_get_index(g)));
-	json_object_object_add(o, "gid", jstr(vrdma_gid_get_string(g)));
-	json_object_object_add(o, "type", jstr(vrdma_gid_type_to_string(vrdma_gid_get_type(g))));
-	json_object_object_add(o, "netdev", jstr(vrdma_gid_get_netdev_name(g)));
-	json_object_object_add(o, "ip", jstr(vrdma_gid_get_ip(g)));
+	json_object_object_add(o, "gid", vctl_jstr(vrdma_gid_get_string(g)));
+	json_object_object_add(o, "type", vctl_jstr(vrdma_gid_type_to_string(vrdma_gid_get_type(g))));
+	json_object_object_add(o, "netdev", vctl_jstr(vrdma_gid_get_netdev_name(g)));
+	json_object_object_add(o, "ip", vctl_jstr(vrdma_gid_get_ip(g)));
 	return o;
 }
 
@@ -98,8 +64,7 @@ static int cmd_device_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Name", "Driver", "State", "MTU", "Speed",
 	                                   "Paired Uplink", "Description" };
 	struct vrdma_host *h = NULL;
-	struct json_object *arr = NULL;
-	struct vctl_table *t = NULL;
+	struct vctl_list l;
 	bool gids = false;
 	int i, n, r;
 
@@ -109,49 +74,40 @@ static int cmd_device_list(struct vctl *v, int argc, char **argv)
 		else
 			return vctl_usage(v, "unexpected argument '%s'", argv[i]);
 	}
-	if ((r = open_host(v, &h)))
+	if ((r = vctl_open_host(v, 0, &h)))
 		return r;
 	n = vrdma_host_get_n_adapters(h);
-	if (v->json)
-		arr = json_object_new_array();
-	else
-		t = vctl_table_new(hdr, 7);
+	vctl_list_begin(v, &l, hdr, 7);
 	for (i = 0; i < n; i++) {
 		struct vrdma_adapter *a = vrdma_host_get_adapter(h, i);
 		struct vrdma_port *p = first_port(a);
 		struct vrdma_uplink *u = vrdma_adapter_get_paired_uplink(a);
 		char mtu[16], speed[32];
 
-		if (arr) {
+		if (l.arr) {
 			struct json_object *o = json_object_new_object();
-			json_object_object_add(o, "name", jstr(vrdma_adapter_get_alias(a)));
-			json_object_object_add(o, "device", jstr(vrdma_adapter_get_name(a)));
-			json_object_object_add(o, "driver", jstr(vrdma_adapter_get_driver(a)));
-			json_object_object_add(o, "state", jstr(p ? vrdma_port_get_state_string(p) : NULL));
+			json_object_object_add(o, "name", vctl_jstr(vrdma_adapter_get_alias(a)));
+			json_object_object_add(o, "device", vctl_jstr(vrdma_adapter_get_name(a)));
+			json_object_object_add(o, "driver", vctl_jstr(vrdma_adapter_get_driver(a)));
+			json_object_object_add(o, "state", vctl_jstr(p ? vrdma_port_get_state_string(p) : NULL));
 			json_object_object_add(o, "mtu", json_object_new_int(p ? vrdma_port_get_active_mtu(p) : 0));
 			json_object_object_add(o, "speed_mbps", json_object_new_int(p ? vrdma_port_get_speed(p) : 0));
-			json_object_object_add(o, "paired_uplink", jstr(vrdma_uplink_get_alias(u)));
-			json_object_object_add(o, "paired_netdev", jstr(p ? vrdma_port_get_netdev_name(p) : NULL));
-			json_object_object_add(o, "description", jstr(vrdma_adapter_get_description(a)));
+			json_object_object_add(o, "paired_uplink", vctl_jstr(vrdma_uplink_get_alias(u)));
+			json_object_object_add(o, "paired_netdev", vctl_jstr(p ? vrdma_port_get_netdev_name(p) : NULL));
+			json_object_object_add(o, "description", vctl_jstr(vrdma_adapter_get_description(a)));
 			if (gids)
 				json_object_object_add(o, "gids", gid_array(a));
-			json_object_array_add(arr, o);
+			json_object_array_add(l.arr, o);
 			continue;
 		}
 		snprintf(mtu, sizeof(mtu), "%d", p ? vrdma_port_get_active_mtu(p) : 0);
 		fmt_speed(p ? vrdma_port_get_speed(p) : 0, speed, sizeof(speed));
-		vctl_table_addv(t, vrdma_adapter_get_alias(a), or_dash(vrdma_adapter_get_driver(a)),
+		vctl_table_addv(l.t, vrdma_adapter_get_alias(a), vctl_or_dash(vrdma_adapter_get_driver(a)),
 		                p ? vrdma_port_get_state_string(p) : "-", mtu, speed,
-		                or_dash(vrdma_uplink_get_alias(u)),
-		                or_dash(vrdma_adapter_get_description(a)));
+		                vctl_or_dash(vrdma_uplink_get_alias(u)),
+		                vctl_or_dash(vrdma_adapter_get_description(a)));
 	}
-	if (arr) {
-		vctl_print_json(arr);
-		json_object_put(arr);
-	} else {
-		vctl_table_print(t, stdout);
-		vctl_table_free(t);
-	}
+	vctl_list_end(&l);
 	vrdma_host_unref(h);
 	return VCTL_EXIT_OK;
 }
@@ -162,42 +118,32 @@ static int cmd_protocol_list(struct vctl *v, int argc, char **argv)
 {
 	static const char *const hdr[] = { "Device", "RoCE v1", "RoCE v2", "iWARP" };
 	struct vrdma_host *h = NULL;
-	struct json_object *arr = NULL;
-	struct vctl_table *t = NULL;
+	struct vctl_list l;
 	int i, n, r;
 
-	if ((r = no_args(v, argc, argv)) || (r = open_host(v, &h)))
+	if ((r = vctl_no_args(v, argc, argv)) || (r = vctl_open_host(v, 0, &h)))
 		return r;
 	n = vrdma_host_get_n_adapters(h);
-	if (v->json)
-		arr = json_object_new_array();
-	else
-		t = vctl_table_new(hdr, 4);
+	vctl_list_begin(v, &l, hdr, 4);
 	for (i = 0; i < n; i++) {
 		struct vrdma_adapter *a = vrdma_host_get_adapter(h, i);
 		int p = vrdma_adapter_get_protocols(a);
-		if (arr) {
+		if (l.arr) {
 			struct json_object *o = json_object_new_object();
-			json_object_object_add(o, "device", jstr(vrdma_adapter_get_alias(a)));
+			json_object_object_add(o, "device", vctl_jstr(vrdma_adapter_get_alias(a)));
 			json_object_object_add(o, "roce_v1", json_object_new_boolean(p & VRDMA_PROTO_ROCE_V1));
 			json_object_object_add(o, "roce_v2", json_object_new_boolean(p & VRDMA_PROTO_ROCE_V2));
 			json_object_object_add(o, "iwarp", json_object_new_boolean(p & VRDMA_PROTO_IWARP));
 			json_object_object_add(o, "infiniband", json_object_new_boolean(p & VRDMA_PROTO_IB));
-			json_object_array_add(arr, o);
+			json_object_array_add(l.arr, o);
 		} else {
-			vctl_table_addv(t, vrdma_adapter_get_alias(a),
+			vctl_table_addv(l.t, vrdma_adapter_get_alias(a),
 			                p & VRDMA_PROTO_ROCE_V1 ? "true" : "false",
 			                p & VRDMA_PROTO_ROCE_V2 ? "true" : "false",
 			                p & VRDMA_PROTO_IWARP ? "true" : "false");
 		}
 	}
-	if (arr) {
-		vctl_print_json(arr);
-		json_object_put(arr);
-	} else {
-		vctl_table_print(t, stdout);
-		vctl_table_free(t);
-	}
+	vctl_list_end(&l);
 	vrdma_host_unref(h);
 	return VCTL_EXIT_OK;
 }
@@ -210,20 +156,20 @@ static struct json_object *port_json(struct vrdma_port *p)
 	struct vrdma_uplink *u = vrdma_port_get_uplink(p);
 
 	json_object_object_add(o, "port", json_object_new_int(vrdma_port_get_number(p)));
-	json_object_object_add(o, "state", jstr(vrdma_port_get_state_string(p)));
+	json_object_object_add(o, "state", vctl_jstr(vrdma_port_get_state_string(p)));
 	json_object_object_add(o, "phys_state",
-	                       jstr(vrdma_port_phys_state_to_string(vrdma_port_get_phys_state(p))));
+	                       vctl_jstr(vrdma_port_phys_state_to_string(vrdma_port_get_phys_state(p))));
 	json_object_object_add(o, "active_mtu", json_object_new_int(vrdma_port_get_active_mtu(p)));
 	json_object_object_add(o, "max_mtu", json_object_new_int(vrdma_port_get_max_mtu(p)));
 	json_object_object_add(o, "speed_mbps", json_object_new_int(vrdma_port_get_speed(p)));
 	json_object_object_add(o, "width", json_object_new_int(vrdma_port_get_width(p)));
 	json_object_object_add(o, "link_layer",
-	                       jstr(vrdma_link_layer_to_string(vrdma_port_get_link_layer(p))));
+	                       vctl_jstr(vrdma_link_layer_to_string(vrdma_port_get_link_layer(p))));
 	json_object_object_add(o, "gid_table_len", json_object_new_int(vrdma_port_get_gid_table_len(p)));
-	json_object_object_add(o, "netdev", jstr(vrdma_port_get_netdev_name(p)));
+	json_object_object_add(o, "netdev", vctl_jstr(vrdma_port_get_netdev_name(p)));
 	json_object_object_add(o, "netdev_missing",
-	                       jstr(vrdma_netdev_missing_to_string(vrdma_port_get_netdev_missing(p))));
-	json_object_object_add(o, "uplink", jstr(vrdma_uplink_get_alias(u)));
+	                       vctl_jstr(vrdma_netdev_missing_to_string(vrdma_port_get_netdev_missing(p))));
+	json_object_object_add(o, "uplink", vctl_jstr(vrdma_uplink_get_alias(u)));
 	return o;
 }
 
@@ -238,7 +184,7 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		return vctl_usage(v, argc < 2 ? "missing adapter name" : "unexpected argument '%s'",
 		                  argc < 2 ? "" : argv[2]);
 	name = argv[1];
-	if ((r = open_host(v, &h)))
+	if ((r = vctl_open_host(v, 0, &h)))
 		return r;
 	r = vrdma_host_find_adapter(h, name, &a);
 	if (r < 0) {
@@ -250,19 +196,19 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		struct json_object *o = json_object_new_object(), *ports = json_object_new_array(),
 		                   *prs = json_object_new_array();
 		struct vrdma_uplink *u = vrdma_adapter_get_paired_uplink(a);
-		json_object_object_add(o, "name", jstr(vrdma_adapter_get_alias(a)));
-		json_object_object_add(o, "device", jstr(vrdma_adapter_get_name(a)));
-		json_object_object_add(o, "driver", jstr(vrdma_adapter_get_driver(a)));
-		json_object_object_add(o, "description", jstr(vrdma_adapter_get_description(a)));
-		json_object_object_add(o, "pci_address", jstr(vrdma_adapter_get_pci_address(a)));
-		json_object_object_add(o, "fw_version", jstr(vrdma_adapter_get_fw_version(a)));
-		json_object_object_add(o, "node_guid", jstr(vrdma_adapter_get_node_guid_string(a)));
-		json_object_object_add(o, "sys_image_guid", jstr(vrdma_adapter_get_sys_image_guid_string(a)));
+		json_object_object_add(o, "name", vctl_jstr(vrdma_adapter_get_alias(a)));
+		json_object_object_add(o, "device", vctl_jstr(vrdma_adapter_get_name(a)));
+		json_object_object_add(o, "driver", vctl_jstr(vrdma_adapter_get_driver(a)));
+		json_object_object_add(o, "description", vctl_jstr(vrdma_adapter_get_description(a)));
+		json_object_object_add(o, "pci_address", vctl_jstr(vrdma_adapter_get_pci_address(a)));
+		json_object_object_add(o, "fw_version", vctl_jstr(vrdma_adapter_get_fw_version(a)));
+		json_object_object_add(o, "node_guid", vctl_jstr(vrdma_adapter_get_node_guid_string(a)));
+		json_object_object_add(o, "sys_image_guid", vctl_jstr(vrdma_adapter_get_sys_image_guid_string(a)));
 		json_object_object_add(o, "vendor_id", json_object_new_int(vrdma_adapter_get_vendor_id(a)));
 		json_object_object_add(o, "vendor_part_id",
 		                       json_object_new_int(vrdma_adapter_get_vendor_part_id(a)));
 		json_object_object_add(o, "node_type",
-		                       jstr(vrdma_node_type_to_string(vrdma_adapter_get_node_type(a))));
+		                       vctl_jstr(vrdma_node_type_to_string(vrdma_adapter_get_node_type(a))));
 		if (pr & VRDMA_PROTO_IB)
 			json_object_array_add(prs, json_object_new_string("InfiniBand"));
 		if (pr & VRDMA_PROTO_ROCE_V1)
@@ -272,7 +218,7 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		if (pr & VRDMA_PROTO_IWARP)
 			json_object_array_add(prs, json_object_new_string("iWARP"));
 		json_object_object_add(o, "protocols", prs);
-		json_object_object_add(o, "paired_uplink", jstr(vrdma_uplink_get_alias(u)));
+		json_object_object_add(o, "paired_uplink", vctl_jstr(vrdma_uplink_get_alias(u)));
 		for (i = 1; i <= vrdma_adapter_get_n_ports(a); i++)
 			json_object_array_add(ports, port_json(vrdma_adapter_get_port(a, i)));
 		json_object_object_add(o, "ports", ports);
@@ -283,10 +229,10 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		printf("%s\n", vrdma_adapter_get_alias(a));
 		printf("   Name: %s\n", vrdma_adapter_get_alias(a));
 		printf("   Device: %s\n", vrdma_adapter_get_name(a));
-		printf("   Driver: %s\n", or_dash(vrdma_adapter_get_driver(a)));
-		printf("   Description: %s\n", or_dash(vrdma_adapter_get_description(a)));
-		printf("   PCI Address: %s\n", or_dash(vrdma_adapter_get_pci_address(a)));
-		printf("   Firmware Version: %s\n", or_dash(vrdma_adapter_get_fw_version(a)));
+		printf("   Driver: %s\n", vctl_or_dash(vrdma_adapter_get_driver(a)));
+		printf("   Description: %s\n", vctl_or_dash(vrdma_adapter_get_description(a)));
+		printf("   PCI Address: %s\n", vctl_or_dash(vrdma_adapter_get_pci_address(a)));
+		printf("   Firmware Version: %s\n", vctl_or_dash(vrdma_adapter_get_fw_version(a)));
 		printf("   Node GUID: %s\n", vrdma_adapter_get_node_guid_string(a));
 		printf("   System Image GUID: %s\n", vrdma_adapter_get_sys_image_guid_string(a));
 		printf("   Vendor ID: 0x%x\n", (unsigned)vrdma_adapter_get_vendor_id(a));
@@ -296,7 +242,7 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		printf("   RoCE v2 Capable: %s\n", pr & VRDMA_PROTO_ROCE_V2 ? "true" : "false");
 		printf("   iWARP Capable: %s\n", pr & VRDMA_PROTO_IWARP ? "true" : "false");
 		printf("   InfiniBand Capable: %s\n", pr & VRDMA_PROTO_IB ? "true" : "false");
-		printf("   Paired Uplink: %s\n", or_dash(vrdma_uplink_get_alias(u)));
+		printf("   Paired Uplink: %s\n", vctl_or_dash(vrdma_uplink_get_alias(u)));
 		for (i = 1; i <= vrdma_adapter_get_n_ports(a); i++) {
 			struct vrdma_port *p = vrdma_adapter_get_port(a, i);
 			char speed[32];
@@ -330,29 +276,17 @@ static int cmd_gid_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Device", "Port", "Index", "GID", "Type", "Netdev", "IP Address" };
 	struct vrdma_host *h = NULL;
 	struct vrdma_adapter *only = NULL;
-	struct json_object *arr = NULL;
-	struct vctl_table *t = NULL;
+	struct vctl_list l;
 	const char *dev = NULL;
 	int i, j, k, r;
 
-	for (i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "--device") == 0) && i + 1 < argc)
-			dev = argv[++i];
-		else if (strncmp(argv[i], "--device=", 9) == 0)
-			dev = argv[i] + 9;
-		else
-			return vctl_usage(v, "unexpected argument '%s'", argv[i]);
-	}
-	if ((r = open_host(v, &h)))
+	if ((r = vctl_device_opt(v, argc, argv, &dev)) || (r = vctl_open_host(v, 0, &h)))
 		return r;
 	if (dev && vrdma_host_find_adapter(h, dev, &only) < 0) {
 		vrdma_host_unref(h);
 		return vctl_fail(v, 0, "no RDMA adapter '%s' (see vrdmactl rdma device list)", dev);
 	}
-	if (v->json)
-		arr = json_object_new_array();
-	else
-		t = vctl_table_new(hdr, 7);
+	vctl_list_begin(v, &l, hdr, 7);
 	for (i = 0; i < vrdma_host_get_n_adapters(h); i++) {
 		struct vrdma_adapter *a = vrdma_host_get_adapter(h, i);
 		if (only && a != only)
@@ -362,27 +296,21 @@ static int cmd_gid_list(struct vctl *v, int argc, char **argv)
 			for (k = 0; k < vrdma_port_get_n_gids(p); k++) {
 				struct vrdma_gid *g = vrdma_port_get_gid(p, k);
 				const char *type = vrdma_gid_type_to_string(vrdma_gid_get_type(g));
-				if (arr) {
-					json_object_array_add(arr, gid_json(a, j, g));
+				if (l.arr) {
+					json_object_array_add(l.arr, gid_json(a, j, g));
 				} else {
 					char pn[12], idx[12];
 					snprintf(pn, sizeof(pn), "%d", j);
 					snprintf(idx, sizeof(idx), "%d", vrdma_gid_get_index(g));
-					vctl_table_addv(t, vrdma_adapter_get_alias(a), pn, idx,
+					vctl_table_addv(l.t, vrdma_adapter_get_alias(a), pn, idx,
 					                vrdma_gid_get_string(g), type,
-					                or_dash(vrdma_gid_get_netdev_name(g)),
-					                or_dash(vrdma_gid_get_ip(g)));
+					                vctl_or_dash(vrdma_gid_get_netdev_name(g)),
+					                vctl_or_dash(vrdma_gid_get_ip(g)));
 				}
 			}
 		}
 	}
-	if (arr) {
-		vctl_print_json(arr);
-		json_object_put(arr);
-	} else {
-		vctl_table_print(t, stdout);
-		vctl_table_free(t);
-	}
+	vctl_list_end(&l);
 	vrdma_host_unref(h);
 	return VCTL_EXIT_OK;
 }
@@ -394,57 +322,47 @@ static int cmd_nic_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Name", "PCI Device", "Driver", "Link Status", "Speed",
 	                                   "MAC Address", "MTU", "Netdev", "Paired RDMA" };
 	struct vrdma_host *h = NULL;
-	struct json_object *arr = NULL;
-	struct vctl_table *t = NULL;
+	struct vctl_list l;
 	int i, r;
 
-	if ((r = no_args(v, argc, argv)) || (r = open_host(v, &h)))
+	if ((r = vctl_no_args(v, argc, argv)) || (r = vctl_open_host(v, 0, &h)))
 		return r;
-	if (v->json)
-		arr = json_object_new_array();
-	else
-		t = vctl_table_new(hdr, 9);
+	vctl_list_begin(v, &l, hdr, 9);
 	for (i = 0; i < vrdma_host_get_n_uplinks(h); i++) {
 		struct vrdma_uplink *u = vrdma_host_get_uplink(h, i);
 		struct vrdma_netdev *d = vrdma_uplink_get_netdev(u);
 		struct vrdma_adapter *a = vrdma_uplink_get_paired_adapter(u);
 		const char *oper = vrdma_oper_state_to_string(vrdma_uplink_get_oper_state(u));
 		struct vrdma_netdev *m = vrdma_netdev_get_master(d);
-		if (arr) {
+		if (l.arr) {
 			struct json_object *o = json_object_new_object(), *up = json_object_new_array();
 			int k;
-			json_object_object_add(o, "name", jstr(vrdma_uplink_get_alias(u)));
-			json_object_object_add(o, "netdev", jstr(vrdma_uplink_get_name(u)));
-			json_object_object_add(o, "pci_address", jstr(vrdma_uplink_get_pci_address(u)));
-			json_object_object_add(o, "driver", jstr(vrdma_uplink_get_driver(u)));
-			json_object_object_add(o, "link_status", jstr(oper));
+			json_object_object_add(o, "name", vctl_jstr(vrdma_uplink_get_alias(u)));
+			json_object_object_add(o, "netdev", vctl_jstr(vrdma_uplink_get_name(u)));
+			json_object_object_add(o, "pci_address", vctl_jstr(vrdma_uplink_get_pci_address(u)));
+			json_object_object_add(o, "driver", vctl_jstr(vrdma_uplink_get_driver(u)));
+			json_object_object_add(o, "link_status", vctl_jstr(oper));
 			json_object_object_add(o, "speed_mbps", json_object_new_int(vrdma_uplink_get_speed(u)));
-			json_object_object_add(o, "mac", jstr(vrdma_uplink_get_mac(u)));
+			json_object_object_add(o, "mac", vctl_jstr(vrdma_uplink_get_mac(u)));
 			json_object_object_add(o, "mtu", json_object_new_int(vrdma_uplink_get_mtu(u)));
-			json_object_object_add(o, "master", jstr(m ? vrdma_netdev_get_name(m) : NULL));
+			json_object_object_add(o, "master", vctl_jstr(m ? vrdma_netdev_get_name(m) : NULL));
 			for (k = 0; k < vrdma_netdev_get_n_uppers(d); k++)
-				json_object_array_add(up, jstr(vrdma_netdev_get_name(vrdma_netdev_get_upper(d, k))));
+				json_object_array_add(up, vctl_jstr(vrdma_netdev_get_name(vrdma_netdev_get_upper(d, k))));
 			json_object_object_add(o, "uppers", up);
-			json_object_object_add(o, "paired_rdma", jstr(a ? vrdma_adapter_get_alias(a) : NULL));
-			json_object_array_add(arr, o);
+			json_object_object_add(o, "paired_rdma", vctl_jstr(a ? vrdma_adapter_get_alias(a) : NULL));
+			json_object_array_add(l.arr, o);
 		} else {
 			char speed[32], mtu[16];
 			fmt_speed(vrdma_uplink_get_speed(u), speed, sizeof(speed));
 			snprintf(mtu, sizeof(mtu), "%d", vrdma_uplink_get_mtu(u));
-			vctl_table_addv(t, vrdma_uplink_get_alias(u), or_dash(vrdma_uplink_get_pci_address(u)),
-			                or_dash(vrdma_uplink_get_driver(u)),
+			vctl_table_addv(l.t, vrdma_uplink_get_alias(u), vctl_or_dash(vrdma_uplink_get_pci_address(u)),
+			                vctl_or_dash(vrdma_uplink_get_driver(u)),
 			                strcmp(oper, "up") == 0 ? "Up" : "Down", speed,
-			                or_dash(vrdma_uplink_get_mac(u)), mtu, vrdma_uplink_get_name(u),
+			                vctl_or_dash(vrdma_uplink_get_mac(u)), mtu, vrdma_uplink_get_name(u),
 			                a ? vrdma_adapter_get_alias(a) : "-");
 		}
 	}
-	if (arr) {
-		vctl_print_json(arr);
-		json_object_put(arr);
-	} else {
-		vctl_table_print(t, stdout);
-		vctl_table_free(t);
-	}
+	vctl_list_end(&l);
 	vrdma_host_unref(h);
 	return VCTL_EXIT_OK;
 }
@@ -459,7 +377,7 @@ static int cmd_host_save(struct vctl *v, int argc, char **argv)
 	if (argc != 2)
 		return vctl_usage(v, argc < 2 ? "missing FILE" : "unexpected argument '%s'",
 		                  argc < 2 ? "" : argv[2]);
-	if ((r = open_host(v, &h)))
+	if ((r = vctl_open_host(v, 0, &h)))
 		return r;
 	r = vrdma_host_save(h, argv[1]);
 	if (r < 0) {

@@ -64,4 +64,25 @@ int vctl_table_addv(struct vctl_table *t, ...);
 void vctl_table_print(struct vctl_table *t, FILE *out);
 void vctl_table_free(struct vctl_table *t);
 
+/* ---- shared command helpers (util.c) ------------------------------------- */
+/* The host: --host FILE's snapshot, else discovery with `flags`; 0 or an exit code. */
+int vctl_open_host(struct vctl *v, unsigned int flags, struct vrdma_host **ret);
+/* Accept no arguments beyond the command path: 0 or an exit code. */
+int vctl_no_args(struct vctl *v, int argc, char **argv);
+/* Accept only -d|--device NAME|--device=NAME (*dev NULL when absent): 0 or an exit code. */
+int vctl_device_opt(struct vctl *v, int argc, char **argv, const char **dev);
+/* s, or "-" when NULL or empty. */
+const char *vctl_or_dash(const char *s);
+/* A JSON string, or JSON null for NULL. */
+struct json_object *vctl_jstr(const char *s);
+
+/* A listing: a JSON array of objects with -j, else an aligned table. */
+struct vctl_list {
+	struct json_object *arr; /* with -j: add one object per row */
+	struct vctl_table *t;    /* without: add one row per object */
+};
+void vctl_list_begin(struct vctl *v, struct vctl_list *l, const char *const *headers, int ncols);
+/* Print the array or the table and free it. */
+void vctl_list_end(struct vctl_list *l);
+
 #endif
