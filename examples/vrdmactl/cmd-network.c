@@ -465,7 +465,7 @@ static struct json_object *role_json(struct vrdma_switch *sw, struct vrdma_portg
 
 static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 {
-	static const char *const hdr[] = { "Name", "Bridge", "MTU", "Uplinks", "Active",
+	static const char *const hdr[] = { "Name", "Ifname", "MTU", "Uplinks", "Active",
 	                                   "Standby", "Portgroups" };
 	struct vrdma_config *cfg = NULL;
 	struct vctl_list l;
@@ -520,7 +520,7 @@ static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 			o1 = json_object_new_object();
 			json_object_object_add(o1, "name", json_object_new_string(vrdma_switch_get_name(sw)));
 			json_object_object_add(o1, "type", json_object_new_string(dvs ? "distributed" : "standard"));
-			json_object_object_add(o1, "bridge", json_object_new_string(vrdma_switch_get_ifname(sw)));
+			json_object_object_add(o1, "ifname", json_object_new_string(vrdma_switch_get_ifname(sw)));
 			json_object_object_add(o1, "mtu", json_object_new_int(vrdma_switch_get_mtu(sw)));
 			json_object_object_add(o1, "uplinks", ju);
 			json_object_object_add(o1, "active", role_json(sw, NULL, VRDMA_UPLINK_ACTIVE));
@@ -850,9 +850,25 @@ static int cmd_if_add(struct vctl *v, int argc, char **argv)
 		TRY(vrdma_vmk_set_mtu(vmk, o.m));
 	if (o.M)
 		TRY(vrdma_vmk_set_mac(vmk, o.M));
-	if (!o.i && !v->json)
-		printf("%s\n", vrdma_vmk_get_name(vmk));
-	return cfg_commit(v, cfg);
+	{
+		/* Report the (possibly allocated) name once it is saved. */
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s", vrdma_vmk_get_name(vmk));
+		r = cfg_commit(v, cfg);
+		if (r != VCTL_EXIT_OK)
+			return r;
+		if (v->json) {
+			struct json_object *j = json_object_new_object();
+
+			json_object_object_add(j, "name", json_object_new_string(name));
+			vctl_print_json(j);
+			json_object_put(j);
+		} else if (!o.i) {
+			printf("%s\n", name);
+		}
+		return VCTL_EXIT_OK;
+	}
 }
 
 static int cmd_if_remove(struct vctl *v, int argc, char **argv)
@@ -1146,12 +1162,13 @@ static int cmd_if_list(struct vctl *v, int argc, char **argv)
 #define DS "network vswitch dvs "
 
 const struct vctl_cmd vctl_network_cmds[] = {
-	{ SS "add", cmd_sw_add, "add a standard switch", "-v NAME [-m MTU] [--ifname BRIDGE]",
-	  "The switch becomes a Linux bridge named after it (at most 10 characters, letters,\n"
-	  "digits, - and _); give --ifname for other names." },
+	{ SS "add", cmd_sw_add, "add a standard switch", "-v NAME [-m MTU] [--ifname IFNAME]",
+	  "A switch is no kernel object (vrdma(7), REALISATION): its vmks are stacked on\n"
+	  "their port group's active uplink.  Its Linux name is reserved: the switch name\n"
+	  "when it has at most 10 characters (letters, digits, - and _), else --ifname." },
 	{ SS "remove", cmd_sw_remove, "remove a standard switch and its port groups", "-v NAME", NULL },
-	{ SS "set", cmd_sw_set, "change a standard switch's MTU or bridge name",
-	  "-v NAME [-m MTU] [--ifname BRIDGE]", NULL },
+	{ SS "set", cmd_sw_set, "change a standard switch's MTU or reserved Linux name",
+	  "-v NAME [-m MTU] [--ifname IFNAME]", NULL },
 	{ SS "list", cmd_sw_list, "list standard switches", "", NULL },
 	{ SS "uplink add", cmd_uplink, "add an uplink (vmnic alias or netdev)", "-v NAME -u UPLINK", NULL },
 	{ SS "uplink remove", cmd_uplink, "remove an uplink", "-v NAME -u UPLINK", NULL },
@@ -1170,10 +1187,10 @@ const struct vctl_cmd vctl_network_cmds[] = {
 	{ SS "portgroup policy failover get", cmd_failover_get,
 	  "show a port group's effective failover order", "[-v SWITCH] -p NAME", NULL },
 	{ DS "add", cmd_sw_add, "add a distributed switch with N uplink slots",
-	  "-v NAME [-m MTU] [-n SLOTS] [--ifname BRIDGE]", "Slots are named \"Uplink 1\" .. \"Uplink N\" (default 1)." },
+	  "-v NAME [-m MTU] [-n SLOTS] [--ifname IFNAME]", "Slots are named \"Uplink 1\" .. \"Uplink N\" (default 1)." },
 	{ DS "remove", cmd_sw_remove, "remove a distributed switch", "-v NAME", NULL },
-	{ DS "set", cmd_sw_set, "change a distributed switch's MTU or bridge name",
-	  "-v NAME [-m MTU] [--ifname BRIDGE]", NULL },
+	{ DS "set", cmd_sw_set, "change a distributed switch's MTU or reserved Linux name",
+	  "-v NAME [-m MTU] [--ifname IFNAME]", NULL },
 	{ DS "list", cmd_sw_list, "list distributed switches", "", NULL },
 	{ DS "uplink add", cmd_uplink, "add an uplink slot", "-v NAME -U SLOT", NULL },
 	{ DS "uplink remove", cmd_uplink, "remove an uplink slot", "-v NAME -U SLOT", NULL },
