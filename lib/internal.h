@@ -935,12 +935,16 @@ static inline uint8_t *perf_tx(const struct perf_res *r, uint8_t *buf, unsigned 
 /*
  * The clock: on x86-64 with an invariant TSC ("constant_tsc" in
  * /proc/cpuinfo), rdtsc calibrated once per session against
- * CLOCK_MONOTONIC_RAW; otherwise clock_gettime(CLOCK_MONOTONIC_RAW).
+ * CLOCK_MONOTONIC_RAW; also without one when clock_gettime() is slow (the
+ * kernel's clock source is hpet/acpi_pm, as in VMs whose TSC it marked
+ * unstable) and two calibrations agree: runs then pin their timing thread
+ * (`pin`).  Otherwise clock_gettime(CLOCK_MONOTONIC_RAW).
  * $VRDMA_PERF_CLOCK=monotonic|tsc overrides the choice.
  */
 struct perf_clock {
 	bool ready;
 	bool tsc;
+	bool pin;
 	double ns_per_tick;
 };
 int perf_clock_init(struct perf_clock *clk);

@@ -82,34 +82,91 @@ static bool cpu_has_invariant_tsc(void)
 	return found;
 }
 
+/*
+ * Is clock_gettime() served by the vDSO here?  Only with a clock source the
+ * vDSO can read; with hpet or acpi_pm (virtual machines whose TSC the kernel
+ * marked unstable) every call is a system call plus a device register read.
+ */
+static bool clocksource_is_slow(void)
+{
+	static const char *const fast[] = { "tsc", "kvm-clock", "hyperv_clocksource_tsc_page",
+	                                    "arch_sys_counter" };
+	char name[64] = "";
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
+	size_t i;
+
+	if (!f)
+		return false;
+	if (!fgets(name, sizeof(name), f))
+		name[0] = 0;
+	fclose(f);
+	name[strcspn(name, "\n")] = 0;
+	if (!name[0])
+		return false;
+	for (i = 0; i < sizeof(fast) / sizeof(fast[0]); i++)
+		if (strcmp(name, fast[i]) == 0)
+			return false;
+	return true;
+}
+
+#if HAVE_TSC
+/* TSC ticks per ns against CLOCK_MONOTONIC_RAW over `ns`; 0 when it went backwards. */
+static double tsc_rate(uint64_t ns)
+{
+	uint64_t t0, t1, c0, c1;
+
+	t0 = mono_ns();
+	c0 = __rdtsc();
+	do
+		t1 = mono_ns();
+	while (t1 - t0 < ns);
+	c1 = __rdtsc();
+	t1 = mono_ns();
+	return c1 > c0 ? (double)(c1 - c0) / (double)(t1 - t0) : 0.0;
+}
+#endif
+
 int perf_clock_init(struct perf_clock *clk)
 {
 	const char *env = secure_getenv("VRDMA_PERF_CLOCK");
-	bool tsc = HAVE_TSC && cpu_has_invariant_tsc();
+	bool invariant = HAVE_TSC && cpu_has_invariant_tsc();
+	bool tsc = invariant, steady = false;
 
 	if (clk->ready)
 		return 0;
+	if (!tsc && HAVE_TSC && clocksource_is_slow())
+		steady = tsc = true;  /* kept only if its rate proves steady */
 	if (env && strcmp(env, "monotonic") == 0)
-		tsc = false;
+		steady = tsc = false;
 	else if (env && strcmp(env, "tsc") == 0)
-		tsc = HAVE_TSC;
+		tsc = HAVE_TSC, steady = !invariant;
 	clk->tsc = false;
+	clk->pin = false;
 	clk->ns_per_tick = 1.0;
 #if HAVE_TSC
 	if (tsc) {
-		/* Calibrate once: TSC ticks against CLOCK_MONOTONIC_RAW over 20 ms. */
-		uint64_t t0, t1, c0, c1;
+		/* Calibrate once: TSC ticks against CLOCK_MONOTONIC_RAW over 20 ms.
+		 * Without an invariant TSC, the calibration pins this thread and
+		 * is done twice; the TSC is used only when both rates agree within
+		 * 0.2%, and runs then take their timestamps on one CPU. */
+		cpu_set_t saved, one;
+		bool pinned = false;
+		double a, b = 0.0;
 
-		t0 = mono_ns();
-		c0 = __rdtsc();
-		do
-			t1 = mono_ns();
-		while (t1 - t0 < 20000000u);
-		c1 = __rdtsc();
-		t1 = mono_ns();
-		if (c1 > c0) {
+		if (steady && sched_getaffinity(0, sizeof(saved), &saved) == 0 && sched_getcpu() >= 0) {
+			CPU_ZERO(&one);
+			CPU_SET(sched_getcpu(), &one);
+			pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
+		}
+		a = tsc_rate(steady ? 10000000u : 20000000u);
+		if (steady)
+			b = tsc_rate(10000000u);
+		if (pinned)
+			(void)sched_setaffinity(0, sizeof(saved), &saved);
+		if (a > 0 && (!steady || (b > 0 && (a > b ? a / b : b / a) < 1.002))) {
 			clk->tsc = true;
-			clk->ns_per_tick = (double)(t1 - t0) / (double)(c1 - c0);
+			clk->pin = steady;
+			clk->ns_per_tick = steady ? 2.0 / (a + b) : 1.0 / a;
 		}
 	}
 #endif
@@ -130,20 +187,12 @@ struct run {
 	/* Responder thread: ctx is NULL there and messages go to err[]. */
 	char err[512];
 	int *abort_flag;     /* stop waiting when the other thread sets it */
-	unsigned int yield_every; /* idle polls between sched_yield()s, 0: never */
-	unsigned int idle_spins;
-	int pin;             /* pin requester and responder to different CPUs */
+	bool pin;            /* timestamps taken on one CPU (the TSC may differ between CPUs) */
+	int cpu;             /* where this (requester) thread is pinned */
+	cpu_set_t allowed;   /* its affinity before the run */
 	struct ibv_wc wc[POLL_BATCH];
 };
 
-/* A poll found nothing: let kernel work queued on this CPU run now and then. */
-static inline void spin_idle(struct run *r)
-{
-	if (r->yield_every && ++r->idle_spins >= r->yield_every) {
-		r->idle_spins = 0;
-		sched_yield();
-	}
-}
 
 static int run_err(struct run *r, int error, const char *fmt, ...) VRDMA_PRINTF(3, 4);
 static int run_err(struct run *r, int error, const char *fmt, ...)
@@ -457,7 +506,6 @@ static int bw_phase(struct run *r, struct bw_phase *ph)
 		if (finished)
 			break;
 		if (!progress) {
-			spin_idle(r);
 			ret = idle(r);
 			if (ret < 0)
 				goto out;
@@ -559,7 +607,6 @@ static int lat_step(struct run *r, struct lat_side *sd)
 
 	if (ret != 0)
 		return ret;
-	spin_idle(r);
 	if (aborted(r))
 		return -ECANCELED;
 	return idle(r);
@@ -635,7 +682,6 @@ static int lat_wait_byte(struct run *r, struct lat_side *sd, volatile uint8_t *p
 	int ret;
 
 	while (*p != m) {
-		spin_idle(r);
 		if (++spins % 256 == 0) {
 			ret = lat_poll(r, sd);
 			if (ret < 0)
@@ -720,7 +766,6 @@ struct responder {
 	struct run r;
 	struct lat_side b;
 	uint64_t total;  /* UINT64_MAX: until stopped */
-	int cpu;         /* pin to this CPU, -1: don't */
 	int stop;        /* set by the requester */
 	int failed;      /* set by the responder */
 	int ret;
@@ -732,13 +777,6 @@ static void *responder_main(void *arg)
 	uint64_t i;
 	int ret = 0;
 
-	if (t->cpu >= 0) {
-		cpu_set_t one;
-
-		CPU_ZERO(&one);
-		CPU_SET(t->cpu, &one);
-		(void)sched_setaffinity(0, sizeof(one), &one);
-	}
 	for (i = 0; i < t->total; i++) {
 		ret = pong(&t->r, &t->b, i);
 		if (ret < 0)
@@ -777,8 +815,7 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 	struct lat_side *b = &b0;
 	struct responder *t = NULL;
 	uint64_t *tv = NULL, cap, n = 0, i, deadline = 0, total;
-	bool timed = pp->iterations == 0, pinned = false;
-	cpu_set_t saved;
+	bool timed = pp->iterations == 0;
 	int ret = 0, e;
 	double *d = NULL, halve;
 	struct perf_lat_stats st;
@@ -803,33 +840,12 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 		t->r.abort_flag = &t->stop;
 		t->b = b0;
 		t->total = total;
-		t->cpu = -1;
-		if (r->pin && sched_getaffinity(0, sizeof(saved), &saved) == 0 &&
-		    CPU_COUNT(&saved) >= 2) {
-			cpu_set_t one;
-			int c, first = -1;
-
-			for (c = 0; c < CPU_SETSIZE; c++)
-				if (CPU_ISSET(c, &saved)) {
-					if (first < 0)
-						first = c;
-					else {
-						t->cpu = c;
-						break;
-					}
-				}
-			CPU_ZERO(&one);
-			CPU_SET(first, &one);
-			pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
-		}
 		r->abort_flag = &t->failed;
 		e = pthread_create(&t->thread, NULL, responder_main, t);
 		if (e) {
 			free(t);
 			t = NULL;
 			r->abort_flag = NULL;
-			if (pinned)
-				(void)sched_setaffinity(0, sizeof(saved), &saved);
 			dbg(r->ctx, "%s: no responder thread (%s), responding inline", r->name,
 			    strerror(e));
 		} else {
@@ -867,8 +883,6 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 	if (t) {
 		__atomic_store_n(&t->stop, 1, __ATOMIC_RELEASE);
 		pthread_join(t->thread, NULL);
-		if (pinned)
-			(void)sched_setaffinity(0, sizeof(saved), &saved);
 		r->abort_flag = NULL;
 		b = &b0;
 		b0 = t->b;
@@ -993,15 +1007,21 @@ int perf_run(struct vrdma_ctx *ctx, struct perf_res *res, const struct perf_cloc
 	r->name = vrdma_perf_test_name(pp->test);
 	r->opcode = opcodes[pp->test];
 	r->seed = (uint32_t)(clk_now(clk) * 2654435761u) ^ (uint32_t)pp->size;
-	{
-		const char *e = secure_getenv("VRDMA_PERF_YIELD");
 
-		r->yield_every = e ? (unsigned int)strtoul(e, NULL, 0) : 0;
-		e = secure_getenv("VRDMA_PERF_PIN");
-		r->pin = e ? atoi(e) : 0;
+	/* A TSC that is not known to be synchronized between CPUs: take every
+	 * timestamp of the run on this CPU (the responder thread uses another). */
+	if (clk->tsc && clk->pin && sched_getaffinity(0, sizeof(r->allowed), &r->allowed) == 0 &&
+	    (r->cpu = sched_getcpu()) >= 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(r->cpu, &one);
+		r->pin = sched_setaffinity(0, sizeof(one), &one) == 0;
 	}
 	prepare_buffers(r);
 	ret = pp->latency ? run_lat(r, result) : run_bw(r, result);
+	if (r->pin)
+		(void)sched_setaffinity(0, sizeof(r->allowed), &r->allowed);
 	if (ret == 0) {
 		ret = verify(r);
 		perf_result_set_verified(result, ret == 0);
