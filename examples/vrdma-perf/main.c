@@ -115,40 +115,58 @@ static const char *title(int test)
 	}
 }
 
-static void print_header(struct vrdma_perf *perf, const struct vperf_opts *o)
-{
-	unsigned int port = 1, depth = 0, inl = 0, cqmod = 0, qps = 1;
-	uint64_t iters = 0;
-	int gid = -1;
-	bool lat = vrdma_perf_test_is_latency(o->test) > 0;
+/* The effective settings of a run, as the header and the JSON show them. */
+struct settings {
+	unsigned int port, depth, inl, cqmod, qps;
+	uint64_t iters;
+	int gid;
+	bool lat;
+};
 
-	vrdma_perf_get_port(perf, &port);
-	vrdma_perf_get_gid_index(perf, &gid);
+static void get_settings(struct vrdma_perf *perf, const struct vperf_opts *o,
+                         struct settings *st)
+{
+	unsigned int depth = 0, cqmod = 0, qps = 1;
+
+	*st = (struct settings){ .port = 1, .gid = -1 };
+	st->lat = vrdma_perf_test_is_latency(o->test) > 0;
+	vrdma_perf_get_port(perf, &st->port);
+	vrdma_perf_get_gid_index(perf, &st->gid);
 	vrdma_perf_get_tx_depth(perf, o->test, &depth);
-	vrdma_perf_get_inline_size(perf, o->test, &inl);
+	vrdma_perf_get_inline_size(perf, o->test, &st->inl);
 	vrdma_perf_get_cq_moderation(perf, &cqmod);
 	vrdma_perf_get_num_qps(perf, &qps);
-	vrdma_perf_get_iterations(perf, o->test, &iters);
+	vrdma_perf_get_iterations(perf, o->test, &st->iters);
+	st->depth = depth;
+	st->cqmod = cqmod < depth ? cqmod : depth; /* a CQ never waits past the depth */
+	st->qps = st->lat ? 1 : qps;              /* latency tests use one QP pair */
+}
+
+static void print_header(struct vrdma_perf *perf, const struct vperf_opts *o)
+{
+	struct settings st;
+
+	get_settings(perf, o, &st);
 
 	printf("%s\n", LINE);
 	printf("                    %s (vrdma-perf, RC loopback)\n", title(o->test));
 	printf(" Device         : %s\n", vrdma_perf_get_device(perf));
-	printf(" Port           : %u\n", port);
-	printf(" GID index      : %d\n", gid);
+	printf(" Port           : %u\n", st.port);
+	printf(" GID index      : %d\n", st.gid);
 	printf(" GID            : %s (RoCE v2)\n", vrdma_perf_get_gid_address(perf));
-	printf(" Number of qps  : %u\t\tTransport type : IB\n", lat ? 1 : qps);
+	printf(" Number of qps  : %u\t\tTransport type : IB\n", st.qps);
 	printf(" Connection type: RC\t\tUsing SRQ      : OFF\n");
-	printf(" TX depth       : %u\n", depth);
-	if (!lat)
-		printf(" CQ Moderation  : %u\n", cqmod < depth ? cqmod : depth);
-	printf(" Inline data    : %u\n", inl);
+	printf(" TX depth       : %u\n", st.depth);
+	if (!st.lat)
+		printf(" CQ Moderation  : %u\n", st.cqmod);
+	printf(" Inline data    : %u\n", st.inl);
 	printf(" Completions    : %s\n", o->events ? "events" : "polling");
 	if (o->duration > 0)
 		printf(" Duration       : %g s\n", o->duration);
 	else
-		printf(" Iterations     : %llu\n", (unsigned long long)iters);
+		printf(" Iterations     : %llu\n", (unsigned long long)st.iters);
 	printf("%s\n", LINE);
-	if (lat)
+	if (st.lat)
 		printf(" #bytes #iterations    t_min[usec]    t_max[usec]  t_typical[usec]    "
 		       "t_avg[usec]    t_stdev[usec]   99%% percentile[usec]   99.9%% percentile[usec] \n");
 	else if (o->gbits)
@@ -240,29 +258,22 @@ static json_object *json_row(struct vrdma_perf_result *res, bool lat)
 static json_object *json_doc(struct vrdma_perf *perf, const struct vperf_opts *o)
 {
 	json_object *doc = json_object_new_object();
-	unsigned int port = 1, depth = 0, inl = 0, cqmod = 0, qps = 1;
-	int gid = -1;
-	bool lat = vrdma_perf_test_is_latency(o->test) > 0;
+	struct settings st;
 
-	vrdma_perf_get_port(perf, &port);
-	vrdma_perf_get_gid_index(perf, &gid);
-	vrdma_perf_get_tx_depth(perf, o->test, &depth);
-	vrdma_perf_get_inline_size(perf, o->test, &inl);
-	vrdma_perf_get_cq_moderation(perf, &cqmod);
-	vrdma_perf_get_num_qps(perf, &qps);
+	get_settings(perf, o, &st);
 	json_object_object_add(doc, "tool", json_object_new_string("vrdma-perf"));
 	json_object_object_add(doc, "version", json_object_new_string(vrdma_version()));
 	json_object_object_add(doc, "test", json_object_new_string(vrdma_perf_test_name(o->test)));
-	json_object_object_add(doc, "kind", json_object_new_string(lat ? "latency" : "bandwidth"));
+	json_object_object_add(doc, "kind", json_object_new_string(st.lat ? "latency" : "bandwidth"));
 	json_object_object_add(doc, "device", json_object_new_string(vrdma_perf_get_device(perf)));
-	json_object_object_add(doc, "port", json_object_new_int((int)port));
-	json_object_object_add(doc, "gid_index", json_object_new_int(gid));
+	json_object_object_add(doc, "port", json_object_new_int((int)st.port));
+	json_object_object_add(doc, "gid_index", json_object_new_int(st.gid));
 	json_object_object_add(doc, "gid", json_object_new_string(vrdma_perf_get_gid_address(perf)));
-	json_object_object_add(doc, "qps", json_object_new_int(lat ? 1 : (int)qps));
-	json_object_object_add(doc, "tx_depth", json_object_new_int((int)depth));
-	json_object_object_add(doc, "inline_size", json_object_new_int((int)inl));
+	json_object_object_add(doc, "qps", json_object_new_int((int)st.qps));
+	json_object_object_add(doc, "tx_depth", json_object_new_int((int)st.depth));
+	json_object_object_add(doc, "inline_size", json_object_new_int((int)st.inl));
 	json_object_object_add(doc, "cq_moderation",
-	                       json_object_new_int((int)(cqmod < depth ? cqmod : depth)));
+	                       json_object_new_int((int)st.cqmod));
 	json_object_object_add(doc, "events", json_object_new_boolean(o->events));
 	json_object_object_add(doc, "duration_sec",
 	                       o->duration > 0 ? json_object_new_double(o->duration) : NULL);
