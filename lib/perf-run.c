@@ -566,13 +566,41 @@ struct lat_side {
 	unsigned int sq_used;   /* send WRs whose slots are not yet known free */
 	unsigned int unsignaled;/* since the last signaled one */
 	unsigned int recvs;     /* receive completions seen and not yet consumed */
+	unsigned int sig;       /* signal one WR in every `sig` */
+	unsigned int depth;     /* send queue depth */
+	unsigned int flags;     /* send flags of an unsignaled data WR */
+	/* The data WR, built once (lat_side_init): the loop only reposts it. */
+	struct ibv_send_wr wr;
+	struct ibv_sge sge;
+	volatile uint8_t *rx_mark; /* last byte of this side's rx slot */
+	uint8_t *tx_mark;          /* last byte of its tx slot */
 };
 
 static unsigned int sig_every(const struct run *r)
 {
 	unsigned int s = r->res->req.sq_depth / 2;
 
+	if (r->opcode == IBV_WR_RDMA_READ)
+		return 1;  /* read_lat waits for every read */
 	return s < 1 ? 1 : s > 16 ? 16 : s;
+}
+
+/* Set up a side in place (its WR points at its own SGE). */
+static void lat_side_init(struct run *r, struct lat_side *sd, bool side_b)
+{
+	struct perf_res *res = r->res;
+	uint8_t *buf = side_b ? res->buf_b : res->buf_a;
+
+	memset(sd, 0, sizeof(*sd));
+	sd->side_b = side_b;
+	sd->qp = side_b ? res->qb[0] : res->qa[0];
+	sd->cq = side_b ? res->cq_b : res->cq_a;
+	sd->sig = sig_every(r);
+	sd->depth = res->req.sq_depth;
+	make_wr(r, side_b, 0, &sd->wr, &sd->sge);
+	sd->flags = sd->wr.send_flags;
+	sd->rx_mark = perf_rx(res, buf, 0) + r->pp->size - 1;
+	sd->tx_mark = perf_tx(res, buf, 0) + r->pp->size - 1;
 }
 
 /* Poll one side's CQ once: count receives, free send slots. */
@@ -612,26 +640,26 @@ static int lat_step(struct run *r, struct lat_side *sd)
 	return idle(r);
 }
 
-/* Post one data WR; signaled every few, the count of WRs it frees in wr_id. */
+/* Post the data WR; signaled every few, the count of WRs it frees in wr_id. */
 static int lat_post(struct run *r, struct lat_side *sd)
 {
-	struct ibv_send_wr wr;
-	struct ibv_sge sge;
-	int ret;
+	struct ibv_send_wr *bad = NULL;
+	int ret, e;
 
-	while (sd->sq_used >= r->res->req.sq_depth)
+	while (sd->sq_used >= sd->depth)
 		if ((ret = lat_step(r, sd)) < 0)
 			return ret;
-	make_wr(r, sd->side_b, 0, &wr, &sge);
-	sd->unsignaled++;
-	if (sd->unsignaled >= sig_every(r) || r->opcode == IBV_WR_RDMA_READ) {
-		wr.send_flags |= IBV_SEND_SIGNALED;
-		wr.wr_id = sd->unsignaled;
+	if (++sd->unsignaled >= sd->sig) {
+		sd->wr.send_flags = sd->flags | IBV_SEND_SIGNALED;
+		sd->wr.wr_id = sd->unsignaled;
 		sd->unsignaled = 0;
+	} else {
+		sd->wr.send_flags = sd->flags;
 	}
-	ret = post_send(r, sd->qp, &wr);
-	if (ret < 0)
-		return ret;
+	e = ibv_post_send(sd->qp, &sd->wr, &bad);
+	if (e)
+		return run_err(r, -e, "%s: posting to QP 0x%x of %s failed: %s",
+		               r->name, sd->qp->qp_num, r->res->devname, strerror(e));
 	sd->sq_used++;
 	return 0;
 }
@@ -706,10 +734,10 @@ static int pong(struct run *r, struct lat_side *b, uint64_t i)
 	int ret;
 
 	if (pp->test == VRDMA_PERF_WRITE_LAT) {
-		ret = lat_wait_byte(r, b, perf_rx(res, res->buf_b, 0) + pp->size - 1, marker(i));
+		ret = lat_wait_byte(r, b, b->rx_mark, marker(i));
 		if (ret < 0)
 			return ret;
-		perf_tx(res, res->buf_b, 0)[pp->size - 1] = marker(i);
+		*b->tx_mark = marker(i);
 		return lat_post(r, b);
 	}
 	ret = lat_wait_recv(r, b);
@@ -729,12 +757,12 @@ static int ping(struct run *r, struct lat_side *a, struct lat_side *b, uint64_t 
 
 	switch (pp->test) {
 	case VRDMA_PERF_WRITE_LAT:
-		perf_tx(res, res->buf_a, 0)[pp->size - 1] = marker(i);
+		*a->tx_mark = marker(i);
 		if ((ret = lat_post(r, a)) < 0)
 			return ret;
 		if (b && (ret = pong(r, b, i)) < 0)
 			return ret;
-		return lat_wait_byte(r, a, perf_rx(res, res->buf_a, 0) + pp->size - 1, marker(i));
+		return lat_wait_byte(r, a, a->rx_mark, marker(i));
 	case VRDMA_PERF_SEND_LAT:
 		if ((ret = lat_post(r, a)) < 0)
 			return ret;
@@ -790,36 +818,48 @@ static void *responder_main(void *arg)
 	return NULL;
 }
 
-static bool want_thread(const struct run *r)
+/*
+ * The CPUs the responder thread may use: those the caller allowed, less the
+ * one the requester is pinned to (when the run pins it).  Empty: respond
+ * inline.  Decided from the affinity before the run pinned the requester.
+ */
+static bool responder_cpus(const struct run *r, cpu_set_t *set)
 {
-	cpu_set_t set;
 	const char *env = secure_getenv("VRDMA_PERF_RESPONDER");
 
+	CPU_ZERO(set);
 	if (r->pp->test == VRDMA_PERF_READ_LAT || r->pp->events)
 		return false;
 	if (env && strcmp(env, "inline") == 0)
 		return false;
+	if (r->pin)
+		*set = r->allowed;
+	else if (sched_getaffinity(0, sizeof(*set), set) < 0)
+		return false;
 	if (env && strcmp(env, "thread") == 0)
 		return true;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+	if (CPU_COUNT(set) < 2)
 		return false;
-	return CPU_COUNT(&set) >= 2;
+	if (r->pin)
+		CPU_CLR(r->cpu, set);
+	return CPU_COUNT(set) >= 1;
 }
 
 static int run_lat(struct run *r, struct vrdma_perf_result *result)
 {
-	struct perf_res *res = r->res;
 	const struct perf_params *pp = r->pp;
-	struct lat_side a = { .qp = res->qa[0], .cq = res->cq_a };
-	struct lat_side b0 = { .qp = res->qb[0], .cq = res->cq_b, .side_b = true };
-	struct lat_side *b = &b0;
+	struct lat_side a, b0, *b = &b0;
 	struct responder *t = NULL;
 	uint64_t *tv = NULL, cap, n = 0, i, deadline = 0, total;
 	bool timed = pp->iterations == 0;
 	int ret = 0, e;
 	double *d = NULL, halve;
 	struct perf_lat_stats st;
+	pthread_attr_t attr;
+	cpu_set_t cpus;
 
+	lat_side_init(r, &a, false);
+	lat_side_init(r, &b0, true);
 	cap = timed ? 4096 : pp->iterations + 1;
 	tv = malloc(cap * sizeof(*tv));
 	if (!tv)
@@ -829,7 +869,7 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 		goto out;
 	total = timed ? UINT64_MAX : pp->warmup + pp->iterations;
 
-	if (pp->test != VRDMA_PERF_READ_LAT && want_thread(r)) {
+	if (responder_cpus(r, &cpus)) {
 		t = calloc(1, sizeof(*t));
 		if (!t) {
 			ret = -ENOMEM;
@@ -839,9 +879,17 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 		t->r.ctx = NULL;
 		t->r.abort_flag = &t->stop;
 		t->b = b0;
+		t->b.wr.sg_list = &t->b.sge;
 		t->total = total;
 		r->abort_flag = &t->failed;
-		e = pthread_create(&t->thread, NULL, responder_main, t);
+		e = pthread_attr_init(&attr);
+		if (e == 0) {
+			/* Off the requester's CPU: pthread_create would copy its pinning. */
+			if (CPU_COUNT(&cpus) > 0)
+				(void)pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+			e = pthread_create(&t->thread, &attr, responder_main, t);
+			pthread_attr_destroy(&attr);
+		}
 		if (e) {
 			free(t);
 			t = NULL;
@@ -886,6 +934,7 @@ static int run_lat(struct run *r, struct vrdma_perf_result *result)
 		r->abort_flag = NULL;
 		b = &b0;
 		b0 = t->b;
+		b0.wr.sg_list = &b0.sge;
 		if (t->ret < 0) {
 			/* The responder's failure explains the requester's abort. */
 			ret = r->ctx ? vrdma_error(r->ctx, t->ret, "%s", t->r.err) : t->ret;
