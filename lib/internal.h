@@ -903,11 +903,23 @@ struct perf_res {
 	int gid_index;
 	union ibv_gid gid;
 	char gid_text[64];
-	struct ibv_context *vctx;
-	struct ibv_pd *pd;
+	/*
+	 * Side A's device context and PD; side B's (pd_b, cq_b, qb[], mr_b) live
+	 * in a second context of the same device when the runs poll, as
+	 * perftest's server and client do in two processes: the two sides'
+	 * posts then share no uverbs file (its reference count and locks), which
+	 * costs a ping-pong measurably under emulation.  With completion events
+	 * both sides share one context and one channel (vctx_b NULL, pd_b == pd).
+	 */
+	struct ibv_context *vctx, *vctx_b;
+	struct ibv_pd *pd, *pd_b;
 	struct ibv_comp_channel *chan;
 	struct ibv_cq *cq_a, *cq_b;
 	struct ibv_qp **qa, **qb;
+	/* The same QPs through the extended post API (ibv_wr_*), or NULL where
+	 * the provider lacks it; the latency loops post through it, as
+	 * perftest does by default: fewer steps than ibv_post_send's copy. */
+	struct ibv_qp_ex **qxa, **qxb;
 	uint8_t *buf_a, *buf_b;
 	size_t buf_len;
 	struct ibv_mr *mr_a, *mr_b;
@@ -938,7 +950,8 @@ static inline uint8_t *perf_tx(const struct perf_res *r, uint8_t *buf, unsigned 
  * CLOCK_MONOTONIC_RAW; also without one when clock_gettime() is slow (the
  * kernel's clock source is hpet/acpi_pm, as in VMs whose TSC it marked
  * unstable) and two calibrations agree: runs then pin their timing thread
- * (`pin`).  Otherwise clock_gettime(CLOCK_MONOTONIC_RAW).
+ * (`pin`) unless a warp check finds every CPU's TSC in step.  Otherwise
+ * clock_gettime(CLOCK_MONOTONIC_RAW).
  * $VRDMA_PERF_CLOCK=monotonic|tsc overrides the choice.
  */
 struct perf_clock {

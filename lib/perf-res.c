@@ -80,10 +80,14 @@ static int open_device(struct vrdma_ctx *ctx, struct perf_res *res, const char *
 	}
 	res->devname = strdup(ibv_get_device_name(list[found]));
 	res->vctx = ibv_open_device(list[found]);
+	/* Side B gets a device context of its own when it polls (see
+	 * perf_res): its posts then share no kernel file with side A's. */
+	if (res->vctx && !res->req.events)
+		res->vctx_b = ibv_open_device(list[found]);
 	ibv_free_device_list(list);
 	if (!res->devname)
 		return -ENOMEM;
-	if (!res->vctx)
+	if (!res->vctx || (!res->req.events && !res->vctx_b))
 		return vrdma_error(ctx, errno ? -errno : -ENODEV,
 		                   "cannot open RDMA device %s: %m", res->devname);
 	return 0;
@@ -161,10 +165,10 @@ static int check_port_gid(struct vrdma_ctx *ctx, struct perf_res *res,
 	return 0;
 }
 
-static int create_qp(struct vrdma_ctx *ctx, struct perf_res *res, struct ibv_cq *cq,
-                     struct ibv_qp **ret)
+static int create_qp(struct vrdma_ctx *ctx, struct perf_res *res, struct ibv_pd *pd,
+                     struct ibv_cq *cq, struct ibv_qp **ret, struct ibv_qp_ex **ret_ex)
 {
-	struct ibv_qp_init_attr ia = {
+	struct ibv_qp_init_attr_ex iax = {
 		.send_cq = cq,
 		.recv_cq = cq,
 		.qp_type = IBV_QPT_RC,
@@ -175,6 +179,16 @@ static int create_qp(struct vrdma_ctx *ctx, struct perf_res *res, struct ibv_cq 
 			.max_recv_sge = 1,
 			.max_inline_data = res->req.max_inline,
 		},
+		.comp_mask = IBV_QP_INIT_ATTR_PD | IBV_QP_INIT_ATTR_SEND_OPS_FLAGS,
+		.pd = pd,
+		.send_ops_flags = IBV_QP_EX_WITH_RDMA_WRITE | IBV_QP_EX_WITH_RDMA_READ |
+		                  IBV_QP_EX_WITH_SEND,
+	};
+	struct ibv_qp_init_attr ia = {
+		.send_cq = cq,
+		.recv_cq = cq,
+		.qp_type = IBV_QPT_RC,
+		.cap = iax.cap,
 	};
 	struct ibv_qp_attr a = {
 		.qp_state = IBV_QPS_INIT,
@@ -185,7 +199,13 @@ static int create_qp(struct vrdma_ctx *ctx, struct perf_res *res, struct ibv_cq 
 	};
 	int r;
 
-	*ret = ibv_create_qp(res->pd, &ia);
+	/* The extended post API where the provider has it, else the classic QP. */
+	*ret_ex = NULL;
+	*ret = ibv_create_qp_ex(pd->context, &iax);
+	if (*ret)
+		*ret_ex = ibv_qp_to_qp_ex(*ret);
+	else
+		*ret = ibv_create_qp(pd, &ia);
 	if (!*ret)
 		return vrdma_error(ctx, errno ? -errno : -ENOMEM,
 		                   "cannot create an RC QP on %s (send depth %u, receive depth %u, inline %u): %m",
@@ -243,8 +263,8 @@ static int connect_qp(struct vrdma_ctx *ctx, struct perf_res *res, struct ibv_qp
 	return 0;
 }
 
-static int alloc_buffer(struct vrdma_ctx *ctx, struct perf_res *res, uint8_t **buf,
-                        struct ibv_mr **mr)
+static int alloc_buffer(struct vrdma_ctx *ctx, struct perf_res *res, struct ibv_pd *pd,
+                        uint8_t **buf, struct ibv_mr **mr)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	int r;
@@ -255,7 +275,7 @@ static int alloc_buffer(struct vrdma_ctx *ctx, struct perf_res *res, uint8_t **b
 		return vrdma_error(ctx, -r, "cannot allocate %zu bytes for the buffers", res->buf_len);
 	}
 	memset(*buf, 0, res->buf_len);
-	*mr = ibv_reg_mr(res->pd, *buf, res->buf_len, IBV_ACCESS_LOCAL_WRITE |
+	*mr = ibv_reg_mr(pd, *buf, res->buf_len, IBV_ACCESS_LOCAL_WRITE |
 	                 IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ);
 	if (!*mr) {
 		r = errno ? -errno : -ENOMEM;
@@ -321,7 +341,8 @@ int perf_res_open(struct vrdma_ctx *ctx, const struct perf_res_req *req,
 	}
 
 	res->pd = ibv_alloc_pd(res->vctx);
-	if (!res->pd) {
+	res->pd_b = res->pd && res->vctx_b ? ibv_alloc_pd(res->vctx_b) : res->pd;
+	if (!res->pd || !res->pd_b) {
 		r = vrdma_error(ctx, errno ? -errno : -ENOMEM,
 		                "cannot allocate a protection domain on %s: %m", res->devname);
 		goto fail;
@@ -342,7 +363,8 @@ int perf_res_open(struct vrdma_ctx *ctx, const struct perf_res_req *req,
 		goto fail;
 	}
 	res->cq_a = ibv_create_cq(res->vctx, (int)res->cq_size, NULL, res->chan, 0);
-	res->cq_b = res->cq_a ? ibv_create_cq(res->vctx, (int)res->cq_size, NULL, res->chan, 0) : NULL;
+	res->cq_b = res->cq_a ? ibv_create_cq(res->vctx_b ? res->vctx_b : res->vctx,
+	                                      (int)res->cq_size, NULL, res->chan, 0) : NULL;
 	if (!res->cq_a || !res->cq_b) {
 		r = vrdma_error(ctx, errno ? -errno : -ENOMEM,
 		                "cannot create a completion queue of %u entries on %s: %m",
@@ -354,15 +376,17 @@ int perf_res_open(struct vrdma_ctx *ctx, const struct perf_res_req *req,
 	res->qb = calloc(req->num_qps, sizeof(*res->qb));
 	res->rq_a = calloc(req->num_qps, sizeof(*res->rq_a));
 	res->rq_b = calloc(req->num_qps, sizeof(*res->rq_b));
-	if (!res->qa || !res->qb || !res->rq_a || !res->rq_b) {
+	res->qxa = calloc(req->num_qps, sizeof(*res->qxa));
+	res->qxb = calloc(req->num_qps, sizeof(*res->qxb));
+	if (!res->qa || !res->qb || !res->rq_a || !res->rq_b || !res->qxa || !res->qxb) {
 		r = -ENOMEM;
 		goto fail;
 	}
 	for (i = 0; i < req->num_qps; i++) {
-		r = create_qp(ctx, res, res->cq_a, &res->qa[i]);
+		r = create_qp(ctx, res, res->pd, res->cq_a, &res->qa[i], &res->qxa[i]);
 		if (r < 0)
 			goto fail;
-		r = create_qp(ctx, res, res->cq_b, &res->qb[i]);
+		r = create_qp(ctx, res, res->pd_b, res->cq_b, &res->qb[i], &res->qxb[i]);
 		if (r < 0)
 			goto fail;
 	}
@@ -376,10 +400,10 @@ int perf_res_open(struct vrdma_ctx *ctx, const struct perf_res_req *req,
 	}
 
 	res->buf_len = (size_t)req->num_qps * 2 * req->slot;
-	r = alloc_buffer(ctx, res, &res->buf_a, &res->mr_a);
+	r = alloc_buffer(ctx, res, res->pd, &res->buf_a, &res->mr_a);
 	if (r < 0)
 		goto fail;
-	r = alloc_buffer(ctx, res, &res->buf_b, &res->mr_b);
+	r = alloc_buffer(ctx, res, res->pd_b, &res->buf_b, &res->mr_b);
 	if (r < 0)
 		goto fail;
 
@@ -415,14 +439,20 @@ void perf_res_free(struct perf_res *res)
 	free(res->qb);
 	free(res->rq_a);
 	free(res->rq_b);
+	free(res->qxa);
+	free(res->qxb);
 	if (res->cq_a)
 		ibv_destroy_cq(res->cq_a);
 	if (res->cq_b)
 		ibv_destroy_cq(res->cq_b);
 	if (res->chan)
 		ibv_destroy_comp_channel(res->chan);
+	if (res->pd_b && res->pd_b != res->pd)
+		ibv_dealloc_pd(res->pd_b);
 	if (res->pd)
 		ibv_dealloc_pd(res->pd);
+	if (res->vctx_b)
+		ibv_close_device(res->vctx_b);
 	if (res->vctx)
 		ibv_close_device(res->vctx);
 	free(res->devname);

@@ -110,19 +110,120 @@ static bool clocksource_is_slow(void)
 }
 
 #if HAVE_TSC
+/* A TSC reading and the clock's time at it: the tightest of a few brackets. */
+static void tsc_stamp(uint64_t *tsc, uint64_t *ns)
+{
+	uint64_t best = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		uint64_t t0 = mono_ns(), c = __rdtsc(), t1 = mono_ns();
+
+		if (t1 - t0 < best) {
+			best = t1 - t0;
+			*tsc = c;
+			*ns = t0 + (t1 - t0) / 2;
+		}
+	}
+}
+
 /* TSC ticks per ns against CLOCK_MONOTONIC_RAW over `ns`; 0 when it went backwards. */
 static double tsc_rate(uint64_t ns)
 {
-	uint64_t t0, t1, c0, c1;
+	uint64_t t0 = 0, t1 = 0, c0 = 0, c1 = 0;
 
-	t0 = mono_ns();
-	c0 = __rdtsc();
+	tsc_stamp(&c0, &t0);
 	do
 		t1 = mono_ns();
 	while (t1 - t0 < ns);
-	c1 = __rdtsc();
-	t1 = mono_ns();
-	return c1 > c0 ? (double)(c1 - c0) / (double)(t1 - t0) : 0.0;
+	tsc_stamp(&c1, &t1);
+	return c1 > c0 && t1 > t0 ? (double)(c1 - c0) / (double)(t1 - t0) : 0.0;
+}
+#endif
+
+#if HAVE_TSC
+/*
+ * Are the TSCs of two CPUs in step?  A thread on each takes turns, under a
+ * lock, reading the TSC and checking it against the last value read on
+ * either CPU: time may never run backwards between them.  A warp (or a
+ * check that could not interleave the two often enough) fails it.  An
+ * offset smaller than one lock hand-over escapes the check, and is then
+ * below what one ping-pong takes.
+ */
+struct tsc_warp {
+	int lock;
+	uint64_t last;
+	uint64_t deadline;
+	bool warped;
+	int go;
+	unsigned int turns[2];
+	int cpu;            /* the second thread's CPU */
+};
+
+static void warp_turns(struct tsc_warp *w, unsigned int who)
+{
+	for (;;) {
+		uint64_t now;
+		bool done;
+
+		while (__atomic_exchange_n(&w->lock, 1, __ATOMIC_ACQUIRE))
+			;
+		_mm_lfence();
+		now = __rdtsc();
+		if (now < w->last)
+			w->warped = true;
+		w->last = now;
+		w->turns[who]++;
+		done = w->warped || now > w->deadline;
+		__atomic_store_n(&w->lock, 0, __ATOMIC_RELEASE);
+		if (done)
+			return;
+	}
+}
+
+static void *warp_main(void *arg)
+{
+	struct tsc_warp *w = arg;
+
+	while (!__atomic_load_n(&w->go, __ATOMIC_ACQUIRE))
+		;
+	warp_turns(w, 1);
+	return NULL;
+}
+
+/* Run on a thread pinned to one CPU: is every other allowed CPU's TSC in step? */
+static bool tsc_synchronized(const cpu_set_t *allowed, int self, double ticks_per_ns)
+{
+	int cpu, checked = 0;
+
+	for (cpu = 0; cpu < CPU_SETSIZE && checked < 8; cpu++) {
+		struct tsc_warp w = { .cpu = cpu };
+		pthread_attr_t attr;
+		pthread_t th;
+		cpu_set_t one;
+		int e;
+
+		if (cpu == self || !CPU_ISSET(cpu, allowed))
+			continue;
+		checked++;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (pthread_attr_init(&attr))
+			return false;
+		e = pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+		if (!e)
+			e = pthread_create(&th, &attr, warp_main, &w);
+		pthread_attr_destroy(&attr);
+		if (e)
+			return false;
+		w.deadline = __rdtsc() + (uint64_t)(2e6 * ticks_per_ns);  /* 2 ms */
+		__atomic_store_n(&w.go, 1, __ATOMIC_RELEASE);
+		warp_turns(&w, 0);
+		pthread_join(th, NULL);
+		if (w.warped || w.turns[0] < 50 || w.turns[1] < 50)
+			return false;
+	}
+	return true;
 }
 #endif
 
@@ -148,26 +249,29 @@ int perf_clock_init(struct perf_clock *clk)
 		/* Calibrate once: TSC ticks against CLOCK_MONOTONIC_RAW over 20 ms.
 		 * Without an invariant TSC, the calibration pins this thread and
 		 * is done twice; the TSC is used only when both rates agree within
-		 * 0.2%, and runs then take their timestamps on one CPU. */
+		 * 0.2%.  Runs then take their timestamps on one CPU (pin), unless
+		 * a warp check finds every CPU's TSC in step with this one's. */
 		cpu_set_t saved, one;
 		bool pinned = false;
+		int self = -1;
 		double a, b = 0.0;
 
-		if (steady && sched_getaffinity(0, sizeof(saved), &saved) == 0 && sched_getcpu() >= 0) {
+		if (steady && sched_getaffinity(0, sizeof(saved), &saved) == 0 &&
+		    (self = sched_getcpu()) >= 0) {
 			CPU_ZERO(&one);
-			CPU_SET(sched_getcpu(), &one);
+			CPU_SET(self, &one);
 			pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
 		}
 		a = tsc_rate(steady ? 10000000u : 20000000u);
 		if (steady)
 			b = tsc_rate(10000000u);
-		if (pinned)
-			(void)sched_setaffinity(0, sizeof(saved), &saved);
 		if (a > 0 && (!steady || (b > 0 && (a > b ? a / b : b / a) < 1.002))) {
 			clk->tsc = true;
-			clk->pin = steady;
+			clk->pin = steady && !(pinned && tsc_synchronized(&saved, self, (a + b) / 2));
 			clk->ns_per_tick = steady ? 2.0 / (a + b) : 1.0 / a;
 		}
+		if (pinned)
+			(void)sched_setaffinity(0, sizeof(saved), &saved);
 	}
 #endif
 	clk->ready = true;
@@ -561,6 +665,7 @@ out:
 
 struct lat_side {
 	struct ibv_qp *qp;
+	struct ibv_qp_ex *qx;   /* NULL: post with ibv_post_send */
 	struct ibv_cq *cq;
 	bool side_b;
 	unsigned int sq_used;   /* send WRs whose slots are not yet known free */
@@ -594,6 +699,7 @@ static void lat_side_init(struct run *r, struct lat_side *sd, bool side_b)
 	memset(sd, 0, sizeof(*sd));
 	sd->side_b = side_b;
 	sd->qp = side_b ? res->qb[0] : res->qa[0];
+	sd->qx = side_b ? res->qxb[0] : res->qxa[0];
 	sd->cq = side_b ? res->cq_b : res->cq_a;
 	sd->sig = sig_every(r);
 	sd->depth = res->req.sq_depth;
@@ -640,6 +746,35 @@ static int lat_step(struct run *r, struct lat_side *sd)
 	return idle(r);
 }
 
+/* Post one WR through the extended API: the same request, built in place. */
+static int post_ex(struct ibv_qp_ex *qx, const struct ibv_send_wr *wr)
+{
+	const struct ibv_sge *sge = wr->sg_list;
+
+	ibv_wr_start(qx);
+	qx->wr_id = wr->wr_id;
+	/* rxe reads IBV_SEND_INLINE here too, not only from set_inline_data */
+	qx->wr_flags = wr->send_flags & (IBV_SEND_SIGNALED | IBV_SEND_INLINE);
+	switch (wr->opcode) {
+	case IBV_WR_RDMA_WRITE:
+		ibv_wr_rdma_write(qx, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
+		break;
+	case IBV_WR_RDMA_READ:
+		ibv_wr_rdma_read(qx, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
+		break;
+	default:
+		ibv_wr_send(qx);
+		break;
+	}
+	if (wr->num_sge == 0)
+		ibv_wr_set_sge_list(qx, 0, NULL);
+	else if (wr->send_flags & IBV_SEND_INLINE)
+		ibv_wr_set_inline_data(qx, (void *)(uintptr_t)sge->addr, sge->length);
+	else
+		ibv_wr_set_sge(qx, sge->lkey, sge->addr, sge->length);
+	return ibv_wr_complete(qx);
+}
+
 /* Post the data WR; signaled every few, the count of WRs it frees in wr_id. */
 static int lat_post(struct run *r, struct lat_side *sd)
 {
@@ -656,7 +791,7 @@ static int lat_post(struct run *r, struct lat_side *sd)
 	} else {
 		sd->wr.send_flags = sd->flags;
 	}
-	e = ibv_post_send(sd->qp, &sd->wr, &bad);
+	e = sd->qx ? post_ex(sd->qx, &sd->wr) : ibv_post_send(sd->qp, &sd->wr, &bad);
 	if (e)
 		return run_err(r, -e, "%s: posting to QP 0x%x of %s failed: %s",
 		               r->name, sd->qp->qp_num, r->res->devname, strerror(e));

@@ -521,7 +521,13 @@ VRDMA_EXPORT int vrdma_perf_run(struct vrdma_perf *perf, enum vrdma_perf_test te
 	r = ensure_open(perf, &pp);
 	if (r < 0)
 		return r;
-	perf_clock_init(&perf->clock);
+	if (!perf->clock.ready) {
+		perf_clock_init(&perf->clock);
+		dbg(perf->ctx, "perf: clock %s%s (%.4f ns per tick)",
+		    perf->clock.tsc ? "TSC" : "CLOCK_MONOTONIC_RAW",
+		    perf->clock.pin ? ", timing thread pinned (TSCs not proven in step)" : "",
+		    perf->clock.ns_per_tick);
+	}
 	res = perf_result_new(perf, &pp);
 	if (!res)
 		return -ENOMEM;

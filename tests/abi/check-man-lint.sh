@@ -31,7 +31,7 @@ SYSTEM_PAGES='
 fnmatch(3) free(3) inet_ntop(3) malloc(3) secure_getenv(3) syslog(3)
 flock(2) fsync(2) open(2) rename(2) write(2)
 ip(8) ip-address(8) ip-link(8) ip-route(8) ip-rule(8) rdma(8)
-ibv_devinfo(1) ibv_query_gid_table(3) ibv_query_port(3)
+ibv_devinfo(1) ibv_query_gid_table(3) ibv_query_port(3) ibv_wr_post(3)
 ib_write_bw(1) ib_read_bw(1) ib_send_bw(1) ib_write_lat(1) ib_read_lat(1) ib_send_lat(1)
 nvme(1) nvme-connect(1) iscsiadm(8)
 '
