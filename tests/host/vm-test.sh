@@ -48,6 +48,13 @@ wait_gid() { # ADAPTER IP NETDEV|none
 }
 
 # ---- 1. the topology as built ------------------------------------------------
+# Compare a quiet state: right after boot the NICs' link-local addresses may
+# still be in duplicate address detection, and one finishing between the
+# snapshot and `ip -j addr` would show as a "tentative" mismatch.
+for i in $(seq 100); do
+	[ -z "$(ip -6 addr show tentative)" ] && break
+	sleep 0.1
+done
 check initial
 "$vrdmactl" rdma device list
 "$vrdmactl" network nic list
