@@ -139,9 +139,7 @@ static double tsc_rate(uint64_t ns)
 	tsc_stamp(&c1, &t1);
 	return c1 > c0 && t1 > t0 ? (double)(c1 - c0) / (double)(t1 - t0) : 0.0;
 }
-#endif
 
-#if HAVE_TSC
 /*
  * Are the TSCs of two CPUs in step?  A thread on each takes turns, under a
  * lock, reading the TSC and checking it against the last value read on
@@ -157,7 +155,6 @@ struct tsc_warp {
 	bool warped;
 	int go;
 	unsigned int turns[2];
-	int cpu;            /* the second thread's CPU */
 };
 
 static void warp_turns(struct tsc_warp *w, unsigned int who)
@@ -197,7 +194,7 @@ static bool tsc_synchronized(const cpu_set_t *allowed, int self, double ticks_pe
 	int cpu, checked = 0;
 
 	for (cpu = 0; cpu < CPU_SETSIZE && checked < 8; cpu++) {
-		struct tsc_warp w = { .cpu = cpu };
+		struct tsc_warp w = { .lock = 0 };
 		pthread_attr_t attr;
 		pthread_t th;
 		cpu_set_t one;
@@ -374,10 +371,41 @@ static int idle(struct run *r)
 	return 0;
 }
 
-static int post_send(struct run *r, struct ibv_qp *qp, struct ibv_send_wr *wr)
+/* Post one WR through the extended API: the same request, built in place. */
+static int post_ex(struct ibv_qp_ex *qx, const struct ibv_send_wr *wr)
+{
+	const struct ibv_sge *sge = wr->sg_list;
+
+	ibv_wr_start(qx);
+	qx->wr_id = wr->wr_id;
+	/* rxe reads IBV_SEND_INLINE here too, not only from set_inline_data */
+	qx->wr_flags = wr->send_flags & (IBV_SEND_SIGNALED | IBV_SEND_INLINE);
+	switch (wr->opcode) {
+	case IBV_WR_RDMA_WRITE:
+		ibv_wr_rdma_write(qx, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
+		break;
+	case IBV_WR_RDMA_READ:
+		ibv_wr_rdma_read(qx, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
+		break;
+	default:
+		ibv_wr_send(qx);
+		break;
+	}
+	if (wr->num_sge == 0)
+		ibv_wr_set_sge_list(qx, 0, NULL);
+	else if (wr->send_flags & IBV_SEND_INLINE)
+		ibv_wr_set_inline_data(qx, (void *)(uintptr_t)sge->addr, sge->length);
+	else
+		ibv_wr_set_sge(qx, sge->lkey, sge->addr, sge->length);
+	return ibv_wr_complete(qx);
+}
+
+/* Post `wr` (a chain) to `qp`, or the single `wr` through `qx` when given. */
+static int post_send(struct run *r, struct ibv_qp *qp, struct ibv_qp_ex *qx,
+                     struct ibv_send_wr *wr)
 {
 	struct ibv_send_wr *bad = NULL;
-	int e = ibv_post_send(qp, wr, &bad);
+	int e = qx ? post_ex(qx, wr) : ibv_post_send(qp, wr, &bad);
 
 	if (e)
 		return run_err(r, -e, "%s: posting to QP 0x%x of %s failed: %s",
@@ -535,7 +563,7 @@ static int bw_phase(struct run *r, struct bw_phase *ph)
 					wr[i].send_flags |= IBV_SEND_SIGNALED;
 				wr[i].next = i + 1 < avail ? &wr[i + 1] : NULL;
 			}
-			ret = post_send(r, res->qa[q], wr);
+			ret = post_send(r, res->qa[q], NULL, wr);
 			if (ret < 0)
 				goto out;
 			posted[q] += avail;
@@ -746,40 +774,10 @@ static int lat_step(struct run *r, struct lat_side *sd)
 	return idle(r);
 }
 
-/* Post one WR through the extended API: the same request, built in place. */
-static int post_ex(struct ibv_qp_ex *qx, const struct ibv_send_wr *wr)
-{
-	const struct ibv_sge *sge = wr->sg_list;
-
-	ibv_wr_start(qx);
-	qx->wr_id = wr->wr_id;
-	/* rxe reads IBV_SEND_INLINE here too, not only from set_inline_data */
-	qx->wr_flags = wr->send_flags & (IBV_SEND_SIGNALED | IBV_SEND_INLINE);
-	switch (wr->opcode) {
-	case IBV_WR_RDMA_WRITE:
-		ibv_wr_rdma_write(qx, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
-		break;
-	case IBV_WR_RDMA_READ:
-		ibv_wr_rdma_read(qx, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
-		break;
-	default:
-		ibv_wr_send(qx);
-		break;
-	}
-	if (wr->num_sge == 0)
-		ibv_wr_set_sge_list(qx, 0, NULL);
-	else if (wr->send_flags & IBV_SEND_INLINE)
-		ibv_wr_set_inline_data(qx, (void *)(uintptr_t)sge->addr, sge->length);
-	else
-		ibv_wr_set_sge(qx, sge->lkey, sge->addr, sge->length);
-	return ibv_wr_complete(qx);
-}
-
 /* Post the data WR; signaled every few, the count of WRs it frees in wr_id. */
 static int lat_post(struct run *r, struct lat_side *sd)
 {
-	struct ibv_send_wr *bad = NULL;
-	int ret, e;
+	int ret;
 
 	while (sd->sq_used >= sd->depth)
 		if ((ret = lat_step(r, sd)) < 0)
@@ -791,10 +789,9 @@ static int lat_post(struct run *r, struct lat_side *sd)
 	} else {
 		sd->wr.send_flags = sd->flags;
 	}
-	e = sd->qx ? post_ex(sd->qx, &sd->wr) : ibv_post_send(sd->qp, &sd->wr, &bad);
-	if (e)
-		return run_err(r, -e, "%s: posting to QP 0x%x of %s failed: %s",
-		               r->name, sd->qp->qp_num, r->res->devname, strerror(e));
+	ret = post_send(r, sd->qp, sd->qx, &sd->wr);
+	if (ret < 0)
+		return ret;
 	sd->sq_used++;
 	return 0;
 }
@@ -802,8 +799,8 @@ static int lat_post(struct run *r, struct lat_side *sd)
 /* Leave no unsignaled WR behind: a signaled zero-length write frees them. */
 static int lat_drain(struct run *r, struct lat_side *sd)
 {
-	struct ibv_send_wr wr, *bad = NULL;
-	int ret, e;
+	struct ibv_send_wr wr;
+	int ret;
 
 	if (sd->sq_used == 0)
 		return 0;
@@ -815,10 +812,9 @@ static int lat_drain(struct run *r, struct lat_side *sd)
 		wr.wr.rdma.remote_addr = (uintptr_t)perf_rx(r->res, sd->side_b ? r->res->buf_a :
 		                                             r->res->buf_b, 0);
 		wr.wr.rdma.rkey = sd->side_b ? r->res->mr_a->rkey : r->res->mr_b->rkey;
-		e = ibv_post_send(sd->qp, &wr, &bad);
-		if (e)
-			return run_err(r, -e, "%s: posting to QP 0x%x of %s failed: %s",
-			               r->name, sd->qp->qp_num, r->res->devname, strerror(e));
+		ret = post_send(r, sd->qp, NULL, &wr);
+		if (ret < 0)
+			return ret;
 		sd->unsignaled = 0;
 	}
 	while (sd->sq_used > 0)
