@@ -22,7 +22,7 @@
 
 #include <json-c/json.h>
 
-#include "internal.h"
+#include "host-private.h"
 
 #define ALIAS_SCHEMA "vrdma-aliases/1"
 
@@ -151,7 +151,7 @@ static void free_items(struct item *items, int n)
 	free(items);
 }
 
-int vrdma_alias_assign(struct vrdma_host *h, unsigned flags)
+int vrdma_alias_assign(struct vrdma_host *h, unsigned int flags)
 {
 	struct vrdma_ctx *ctx = h->ctx;
 	const char *dir = vrdma_ctx_get_state_dir(ctx);

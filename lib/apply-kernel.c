@@ -2,9 +2,10 @@
 /*
  * apply: the live kernel view (links with kind, lower device, VLAN id,
  * macvlan mode, MAC, MTU, flags and interface alias, plus their addresses),
- * read with two rtnetlink dumps; then the per-vmk routes and rules
- * (apply-route.c, two more dumps).  Discovery's host view has no interface
- * aliases and may be a saved snapshot, so apply reads the kernel itself.
+ * read with two rtnetlink dumps; then the routes of the per-vmk table range
+ * and the rules apply made, two more dumps.  Discovery's host view has no
+ * interface aliases and may be a saved snapshot, so apply reads the kernel
+ * itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,10 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link/vlan.h>
 #include <netlink/route/link/macvlan.h>
+#include <netlink/route/route.h>
+#include <netlink/route/rule.h>
 
-#include "internal.h"
+#include "apply-private.h"
 
 bool apply_klink_is_managed(const struct apply_klink *l)
 {
@@ -87,21 +90,20 @@ static int add_addr(struct apply_kernel *k, struct rtnl_addr *ra)
 {
 	struct apply_klink *l = find_index(k, rtnl_addr_get_ifindex(ra));
 	struct nl_addr *local = rtnl_addr_get_local(ra);
-	struct apply_addr *n, a = { 0 };
+	struct vrdma_inaddr *n, a = { 0 };
 
 	if (!l || !local)
 		return 0;
 	a.family = rtnl_addr_get_family(ra);
 	if (a.family != AF_INET && a.family != AF_INET6)
 		return 0;
-	if (nl_addr_get_len(local) != (a.family == AF_INET ? 4u : 16u))
+	if (nl_addr_get_len(local) != apply_addr_len(a.family))
 		return 0;
 	memcpy(a.raw, nl_addr_get_binary_addr(local), nl_addr_get_len(local));
 	/* Kernel-made IPv6 link-local addresses are nobody's business here. */
 	if (a.family == AF_INET6 && a.raw[0] == 0xfe && (a.raw[1] & 0xc0) == 0x80)
 		return 0;
 	a.prefix = (unsigned int)rtnl_addr_get_prefixlen(ra);
-	inet_ntop(a.family, a.raw, a.text, sizeof(a.text));
 	n = realloc(l->addrs, sizeof(*n) * (l->n_addrs + 1));
 	if (!n)
 		return -ENOMEM;
@@ -109,6 +111,107 @@ static int add_addr(struct apply_kernel *k, struct rtnl_addr *ra)
 	l->addrs[l->n_addrs++] = a;
 	return 0;
 }
+
+/* ---- routes and rules ------------------------------------------------------------ */
+
+static int nladdr_get(struct nl_addr *a, int family, struct vrdma_inaddr *out)
+{
+	unsigned int len = apply_addr_len(family);
+
+	memset(out, 0, sizeof(*out));
+	out->family = family;
+	out->prefix = a ? nl_addr_get_prefixlen(a) : 0;
+	if (a && nl_addr_get_len(a) == len)
+		memcpy(out->raw, nl_addr_get_binary_addr(a), len);
+	else if (a && nl_addr_get_len(a) != 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int add_kroute(struct apply_kernel *k, struct rtnl_route *rt)
+{
+	struct apply_route r = { 0 }, *n;
+	struct rtnl_nexthop *nh;
+	struct apply_klink *l;
+	int family = rtnl_route_get_family(rt);
+
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	r.table = rtnl_route_get_table(rt);
+	if (r.table < VRDMA_APPLY_TABLE_BASE ||
+	    r.table - VRDMA_APPLY_TABLE_BASE >= APPLY_TABLE_SPAN)
+		return 0;
+	r.family = family;
+	r.protocol = rtnl_route_get_protocol(rt);
+	if (nladdr_get(rtnl_route_get_dst(rt), family, &r.dst) < 0)
+		return 0;
+	nh = rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
+	if (nh) {
+		struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
+		l = find_index(k, rtnl_route_nh_get_ifindex(nh));
+		snprintf(r.dev, IFNAMSIZ, "%s", l ? l->name : "");
+		if (gw && nl_addr_get_len(gw) == apply_addr_len(family) &&
+		    nladdr_get(gw, family, &r.gw) == 0)
+			r.gw.prefix = 0;
+	}
+	n = realloc(k->routes, sizeof(*n) * (k->n_routes + 1));
+	if (!n)
+		return -ENOMEM;
+	k->routes = n;
+	k->routes[k->n_routes++] = r;
+	return 0;
+}
+
+static int add_krule(struct apply_kernel *k, struct rtnl_rule *ru)
+{
+	struct apply_rule r = { 0 }, *n;
+	struct nl_addr *src = rtnl_rule_get_src(ru);
+	uint8_t proto = 0;
+	int family = rtnl_rule_get_family(ru);
+
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	if (rtnl_rule_get_protocol(ru, &proto) < 0 ||
+	    !apply_rt_is_ours(proto, rtnl_rule_get_table(ru)))
+		return 0;
+	r.family = family;
+	r.prio = rtnl_rule_get_prio(ru);
+	r.table = rtnl_rule_get_table(ru);
+	if (nladdr_get(src, family, &r.src) < 0)
+		return 0;
+	n = realloc(k->rules, sizeof(*n) * (k->n_rules + 1));
+	if (!n)
+		return -ENOMEM;
+	k->rules = n;
+	k->rules[k->n_rules++] = r;
+	return 0;
+}
+
+static int read_routing(struct vrdma_ctx *ctx, struct nl_sock *sk, struct apply_kernel *k)
+{
+	struct nl_cache *routes = NULL, *rules = NULL;
+	struct nl_object *o;
+	int r;
+
+	r = rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, &routes);
+	if (r >= 0)
+		r = rtnl_rule_alloc_cache(sk, AF_UNSPEC, &rules);
+	if (r < 0) {
+		r = vrdma_error(ctx, -EIO, "apply: cannot dump routes/rules: %s",
+		                nl_geterror(r));
+		goto out;
+	}
+	for (o = nl_cache_get_first(routes); o && r >= 0; o = nl_cache_get_next(o))
+		r = add_kroute(k, (struct rtnl_route *)o);
+	for (o = nl_cache_get_first(rules); o && r >= 0; o = nl_cache_get_next(o))
+		r = add_krule(k, (struct rtnl_rule *)o);
+out:
+	nl_cache_free(rules);
+	nl_cache_free(routes);
+	return r < 0 ? r : 0;
+}
+
+/* ---- links and addresses ------------------------------------------------------------ */
 
 int apply_kernel_read(struct vrdma_ctx *ctx, struct apply_kernel *k)
 {
@@ -121,7 +224,7 @@ int apply_kernel_read(struct vrdma_ctx *ctx, struct apply_kernel *k)
 	memset(k, 0, sizeof(*k));
 	sk = nl_socket_alloc();
 	if (!sk)
-		return -ENOMEM;
+		return vrdma_error(ctx, -ENOMEM, "apply: out of memory reading the kernel view");
 	r = nl_connect(sk, NETLINK_ROUTE);
 	if (r < 0) {
 		r = vrdma_error(ctx, -EIO, "apply: cannot open rtnetlink: %s",
@@ -155,8 +258,10 @@ int apply_kernel_read(struct vrdma_ctx *ctx, struct apply_kernel *k)
 		if (r < 0)
 			goto out;
 	}
-	r = apply_kernel_read_routing(ctx, sk, k);
+	r = read_routing(ctx, sk, k);
 out:
+	if (r == -ENOMEM)
+		r = vrdma_error(ctx, r, "apply: out of memory reading the kernel view");
 	if (r < 0)
 		apply_kernel_free(k);
 	nl_cache_free(addrs);

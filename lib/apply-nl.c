@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * apply: the rtnetlink writes (libnl-route), one function per step kind and
- * its inverse.  Every message sent is counted (NL_CB_MSG_OUT).  Devices are
- * addressed by name, never by a cached ifindex, so undoing a deletion (which
- * re-creates the device under a new ifindex) keeps later undos valid.
+ * its inverse: links, addresses, and the routes and rules of the per-vmk
+ * tables.  Every message sent is counted and logged at debug priority
+ * (NL_CB_MSG_OUT), one line "apply: netlink message N sent: TYPE" each.
+ * Devices are addressed by name, never by a cached ifindex, so undoing a
+ * deletion (which re-creates the device under a new ifindex) keeps later
+ * undos valid.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +17,44 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link/vlan.h>
 #include <netlink/route/link/macvlan.h>
+#include <netlink/route/route.h>
+#include <netlink/route/rule.h>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 
-#include "internal.h"
+#include "apply-private.h"
 
 struct apply_nl {
 	struct vrdma_ctx *ctx;
 	struct nl_sock *sk;
-	int writes;
+	unsigned int n_sent;
 };
+
+static const char *msg_type_name(int type)
+{
+	switch (type) {
+	case RTM_NEWLINK: return "RTM_NEWLINK";
+	case RTM_DELLINK: return "RTM_DELLINK";
+	case RTM_SETLINK: return "RTM_SETLINK";
+	case RTM_NEWADDR: return "RTM_NEWADDR";
+	case RTM_DELADDR: return "RTM_DELADDR";
+	case RTM_NEWROUTE: return "RTM_NEWROUTE";
+	case RTM_DELROUTE: return "RTM_DELROUTE";
+	case RTM_NEWRULE: return "RTM_NEWRULE";
+	case RTM_DELRULE: return "RTM_DELRULE";
+	default: return "other";
+	}
+}
 
 static int count_out(struct nl_msg *msg, void *arg)
 {
 	struct apply_nl *nl = arg;
+	int type = nlmsg_hdr(msg)->nlmsg_type;
 
-	(void)msg;
-	nl->writes++;
+	nl->n_sent++;
+	dbg(nl->ctx, "apply: netlink message %u sent: %s (%d)", nl->n_sent,
+	    msg_type_name(type), type);
 	return NL_OK;
 }
 
@@ -39,12 +64,12 @@ int apply_nl_open(struct vrdma_ctx *ctx, struct apply_nl **ret)
 	int r;
 
 	if (!nl)
-		return -ENOMEM;
+		return vrdma_error(ctx, -ENOMEM, "apply: out of memory");
 	nl->ctx = ctx;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
 		free(nl);
-		return -ENOMEM;
+		return vrdma_error(ctx, -ENOMEM, "apply: out of memory");
 	}
 	r = nl_connect(nl->sk, NETLINK_ROUTE);
 	if (r < 0) {
@@ -66,9 +91,9 @@ void apply_nl_close(struct apply_nl *nl)
 	free(nl);
 }
 
-int apply_nl_get_writes(struct apply_nl *nl)
+unsigned int apply_nl_get_n_sent(struct apply_nl *nl)
 {
-	return nl->writes;
+	return nl->n_sent;
 }
 
 /* libnl folds the kernel's errno into its own codes: map them back. */
@@ -102,16 +127,6 @@ static int fail(int nle, const char **reason)
 {
 	*reason = nl_geterror(nle);
 	return nle_to_errno(nle);
-}
-
-int apply_nl_fail(int nle, const char **reason)
-{
-	return fail(nle, reason);
-}
-
-struct nl_sock *apply_nl_sock(struct apply_nl *nl)
-{
-	return nl->sk;
 }
 
 static int ifindex_of(const char *name, const char **reason)
@@ -237,7 +252,7 @@ static int link_create(struct apply_nl *nl, const struct apply_linkspec *s,
 }
 
 static int addr_op(struct apply_nl *nl, const char *ifname,
-                   const struct apply_addr *a, bool add, const char **reason)
+                   const struct vrdma_inaddr *a, bool add, const char **reason)
 {
 	struct rtnl_addr *ra;
 	struct nl_addr *local;
@@ -246,7 +261,7 @@ static int addr_op(struct apply_nl *nl, const char *ifname,
 	if (idx < 0)
 		return idx;
 	ra = rtnl_addr_alloc();
-	local = nl_addr_build(a->family, a->raw, a->family == AF_INET ? 4 : 16);
+	local = nl_addr_build(a->family, a->raw, apply_addr_len(a->family));
 	if (!ra || !local) {
 		rtnl_addr_put(ra);
 		nl_addr_put(local);
@@ -266,13 +281,105 @@ static int addr_op(struct apply_nl *nl, const char *ifname,
 	return r < 0 ? fail(r, reason) : 0;
 }
 
-int apply_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *st,
-                  bool undo, const char **reason)
+/* ---- routes and rules of the per-vmk tables ---------------------------------- */
+
+static struct nl_addr *nladdr(const struct vrdma_inaddr *a, int family, unsigned int prefix)
+{
+	struct nl_addr *n = nl_addr_build(family, a->raw, apply_addr_len(family));
+
+	if (n)
+		nl_addr_set_prefixlen(n, (int)prefix);
+	return n;
+}
+
+static int route_op(struct apply_nl *nl, const struct apply_route *rt, bool add,
+                    const char **reason)
+{
+	struct rtnl_route *route = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *dst = nladdr(&rt->dst, rt->family, rt->dst.prefix), *gw = NULL;
+	unsigned int idx = if_nametoindex(rt->dev);
+	int r;
+
+	if (!idx && add) {
+		r = -ENODEV;
+		*reason = "no such network device";
+		goto out;
+	}
+	if (!route || !nh || !dst ||
+	    (rt->gw.family &&
+	     !(gw = nladdr(&rt->gw, rt->family, apply_addr_len(rt->family) * 8)))) {
+		r = -ENOMEM;
+		*reason = "out of memory";
+		goto out;
+	}
+	rtnl_route_set_family(route, (uint8_t)rt->family);
+	rtnl_route_set_table(route, rt->table);
+	rtnl_route_set_protocol(route, VRDMA_APPLY_RT_PROTOCOL);
+	rtnl_route_set_type(route, RTN_UNICAST);
+	rtnl_route_set_scope(route, rt->family == AF_INET && !rt->gw.family ?
+	                            RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
+	r = rtnl_route_set_dst(route, dst);
+	if (r < 0) {
+		r = fail(r, reason);
+		goto out;
+	}
+	if (idx)
+		rtnl_route_nh_set_ifindex(nh, (int)idx);
+	if (gw)
+		rtnl_route_nh_set_gateway(nh, gw);
+	if (idx || gw) {
+		rtnl_route_add_nexthop(route, nh);
+		nh = NULL; /* owned by the route now */
+	}
+	r = add ? rtnl_route_add(nl->sk, route, NLM_F_CREATE | NLM_F_EXCL)
+	        : rtnl_route_delete(nl->sk, route, 0);
+	r = r < 0 ? fail(r, reason) : 0;
+out:
+	if (nh)
+		rtnl_route_nh_free(nh);
+	nl_addr_put(gw);
+	nl_addr_put(dst);
+	rtnl_route_put(route);
+	return r;
+}
+
+static int rule_op(struct apply_nl *nl, const struct apply_rule *ru, bool add,
+                   const char **reason)
+{
+	struct rtnl_rule *rule = rtnl_rule_alloc();
+	struct nl_addr *src = nladdr(&ru->src, ru->family, apply_addr_len(ru->family) * 8);
+	int r;
+
+	if (!rule || !src) {
+		r = -ENOMEM;
+		*reason = "out of memory";
+		goto out;
+	}
+	rtnl_rule_set_family(rule, ru->family);
+	rtnl_rule_set_prio(rule, ru->prio);
+	rtnl_rule_set_table(rule, ru->table);
+	rtnl_rule_set_action(rule, FR_ACT_TO_TBL);
+	rtnl_rule_set_protocol(rule, VRDMA_APPLY_RT_PROTOCOL);
+	r = rtnl_rule_set_src(rule, src);
+	if (r >= 0)
+		r = add ? rtnl_rule_add(nl->sk, rule, NLM_F_EXCL)
+		        : rtnl_rule_delete(nl->sk, rule, 0);
+	r = r < 0 ? fail(r, reason) : 0;
+out:
+	nl_addr_put(src);
+	rtnl_rule_put(rule);
+	return r;
+}
+
+/* ---- steps ---------------------------------------------------------------------- */
+
+static int step_op(struct apply_nl *nl, const struct vrdma_apply_step *st,
+                   bool undo, const char **reason)
 {
 	struct rtnl_link *ch;
 	int r;
 
-	*reason = "";
 	switch (st->op) {
 	case APPLY_OP_LINK_CREATE:
 		return undo ? link_delete(nl, st->ifname, reason)
@@ -285,10 +392,13 @@ int apply_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *st,
 	case APPLY_OP_ADDR_DEL:
 		return addr_op(nl, st->ifname, &st->addr, undo, reason);
 	case APPLY_OP_ROUTE_ADD:
+		return route_op(nl, &st->route, !undo, reason);
 	case APPLY_OP_ROUTE_DEL:
+		return route_op(nl, &st->route, undo, reason);
 	case APPLY_OP_RULE_ADD:
+		return rule_op(nl, &st->rule, !undo, reason);
 	case APPLY_OP_RULE_DEL:
-		return apply_route_nl_step(nl, st, undo, reason);
+		return rule_op(nl, &st->rule, undo, reason);
 	case APPLY_OP_LINK_MTU:
 	case APPLY_OP_LINK_UP:
 	case APPLY_OP_LINK_MAC:
@@ -311,5 +421,17 @@ int apply_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *st,
 	if (r == 0)
 		r = link_change(nl, st->ifname, ch, reason);
 	rtnl_link_put(ch);
+	return r;
+}
+
+int apply_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *st,
+                  bool undo, const char **reason)
+{
+	int r;
+
+	*reason = "";
+	r = step_op(nl, st, undo, reason);
+	if (r == -ENOMEM && !(*reason)[0])
+		*reason = "out of memory";
 	return r;
 }

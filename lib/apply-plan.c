@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * apply: the realisation rules (which netdev carries which vmk) and the plan
- * (the ordered diff between the desired kernel state and the live one).
+ * apply: the plan, the ordered diff between the desired kernel state (from
+ * the configuration and the realisation rules of apply-resolve.c) and the
+ * live one (apply-kernel.c); routes and rules are planned by apply-route.c.
  *
  * Step order, chosen so that every prefix of the plan can be undone in
  * reverse order exactly (MTUs never clamp a child, deletions free names
@@ -19,62 +20,38 @@
  *   G  per-vmk routes (connected, then default via the gateway), then the
  *      "from <address>" rules (apply-route.c)
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if_link.h>
 
-#include "internal.h"
+#include "apply-private.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 
-void apply_mac_to_string(const uint8_t mac[6], char buf[18])
+/* A vmk's address with its prefix. */
+static int addr_parse(const char *text, unsigned int prefix, struct vrdma_inaddr *a)
 {
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
-	         mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	int r = vrdma_inaddr_parse(text, a);
+
+	if (r == 0)
+		a->prefix = prefix;
+	return r;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	int i;
-
-	if (!s || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2],
-	                 &b[3], &b[4], &b[5]) != 6)
-		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	return 0;
-}
-
-int apply_addr_parse(const char *text, unsigned int prefix, struct apply_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, text, a->raw) == 1)
-		a->family = AF_INET;
-	else if (inet_pton(AF_INET6, text, a->raw) == 1)
-		a->family = AF_INET6;
-	else
-		return -EINVAL;
-	a->prefix = prefix;
-	inet_ntop(a->family, a->raw, a->text, sizeof(a->text));
-	return 0;
-}
-
-static bool addr_same_ip(const struct apply_addr *a, const struct apply_addr *b)
+static bool addr_same_ip(const struct vrdma_inaddr *a, const struct vrdma_inaddr *b)
 {
 	return a->family == b->family &&
 	       memcmp(a->raw, b->raw, a->family == AF_INET ? 4 : 16) == 0;
 }
 
-static bool addr_equal(const struct apply_addr *a, const struct apply_addr *b)
+static bool addr_equal(const struct vrdma_inaddr *a, const struct vrdma_inaddr *b)
 {
 	return addr_same_ip(a, b) && a->prefix == b->prefix;
 }
 
-static const struct apply_addr *addr_find(const struct apply_addr *v, unsigned int n,
-                                          const struct apply_addr *a, bool exact)
+static const struct vrdma_inaddr *addr_find(const struct vrdma_inaddr *v, unsigned int n,
+                                          const struct vrdma_inaddr *a, bool exact)
 {
 	unsigned int i;
 
@@ -84,173 +61,60 @@ static const struct apply_addr *addr_find(const struct apply_addr *v, unsigned i
 	return NULL;
 }
 
-int apply_plan_add_note(struct vrdma_apply_plan *plan, const char *fmt, ...)
-{
-	char **n, *s;
-	va_list ap;
-	int r;
+/* ---- owned uplink addresses (the state file) ---------------------------------- */
 
-	if (!plan)
-		return 0;
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	n = realloc(plan->notes, sizeof(*n) * (plan->n_notes + 1));
-	if (!n) {
-		free(s);
-		return -ENOMEM;
+static int owned_load(struct vrdma_apply_plan *plan)
+{
+	char line[256];
+	FILE *f;
+	int r = 0;
+
+	f = fopen(plan->owned_path, "re");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		return vrdma_error(plan->ctx, -errno, "apply: cannot read %s: %s",
+		                   plan->owned_path, strerror(errno));
 	}
-	plan->notes = n;
-	plan->notes[plan->n_notes++] = s;
-	return 0;
-}
-
-/* ---- realisation rules ------------------------------------------------------ */
-
-/* Resolve an uplink device name (vmnic alias or netdev name) to a netdev. */
-static int resolve_device(struct vrdma_host *host, const char *dev,
-                          char out[IFNAMSIZ], int *ifindex)
-{
-	struct vrdma_uplink *u;
-	struct vrdma_netdev *nd = NULL;
-
-	if (vrdma_host_find_uplink(host, dev, &u) == 0)
-		nd = vrdma_uplink_get_netdev(u);
-	if (!nd && vrdma_host_find_netdev(host, dev, &nd) < 0)
-		return -ENODEV;
-	if (!nd)
-		return -ENODEV;
-	snprintf(out, IFNAMSIZ, "%s", vrdma_netdev_get_name(nd));
-	*ifindex = vrdma_netdev_get_ifindex(nd);
-	return 0;
-}
-
-/* The RDMA adapter whose port is paired with netdev `name`, or NULL. */
-static struct vrdma_adapter *paired_adapter(struct vrdma_host *host, const char *name)
-{
-	int i, n = vrdma_host_get_n_adapters(host);
-
-	for (i = 0; i < n; i++) {
-		struct vrdma_adapter *a = vrdma_host_get_adapter(host, i);
-		int p, np = vrdma_adapter_get_n_ports(a);
-		for (p = 1; p <= np; p++) {
-			const char *nd = vrdma_port_get_netdev_name(vrdma_adapter_get_port(a, p));
-			if (nd && strcmp(nd, name) == 0)
-				return a;
+	while (r == 0 && fgets(line, sizeof(line), f)) {
+		char **n;
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		n = realloc(plan->owned, sizeof(*n) * (plan->n_owned + 1));
+		if (!n) {
+			r = -ENOMEM;
+			break;
 		}
+		plan->owned = n;
+		n[plan->n_owned] = strdup(line);
+		if (!n[plan->n_owned])
+			r = -ENOMEM;
+		else
+			plan->n_owned++;
 	}
-	return NULL;
+	fclose(f);
+	return r;
 }
 
-static bool word_in_list(const char *list, const char *word)
+static bool owned_contains(struct vrdma_apply_plan *plan, const char *ifname,
+                           const struct vrdma_inaddr *a)
 {
-	size_t len = strlen(word);
-	const char *p = list;
+	char key[IFNAMSIZ + INET6_ADDRSTRLEN + 8], b[INET6_ADDRSTRLEN];
+	unsigned int i;
 
-	while (p && *p) {
-		size_t l;
-		p += strspn(p, " ,");
-		l = strcspn(p, " ,");
-		if (l == len && strncmp(p, word, len) == 0)
+	snprintf(key, sizeof(key), "%s %s/%u", ifname, vrdma_inaddr_format(a, b), a->prefix);
+	for (i = 0; i < plan->n_owned; i++)
+		if (strcmp(plan->owned[i], key) == 0)
 			return true;
-		p += l;
-	}
 	return false;
-}
-
-/* Soft-RoCE and soft-iWARP only receive remote traffic for addresses on
- * their own netdev or on an 802.1Q device directly on it. */
-static bool adapter_is_soft(struct vrdma_adapter *a)
-{
-	const char *drv, *name;
-
-	if (!a)
-		return false;
-	drv = vrdma_adapter_get_driver(a);
-	name = vrdma_adapter_get_name(a);
-	if (drv && (strcmp(drv, "rdma_rxe") == 0 || strcmp(drv, "rxe") == 0 ||
-	            strcmp(drv, "siw") == 0))
-		return true;
-	return name && (strncmp(name, "rxe", 3) == 0 || strncmp(name, "siw", 3) == 0);
-}
-
-int apply_resolve_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host,
-                      struct vrdma_vmk *vmk, struct apply_vmk_real *r,
-                      struct vrdma_apply_plan *notes)
-{
-	const char *vname = vrdma_vmk_get_name(vmk), *up, *dev, *test;
-	struct vrdma_portgroup *pg = vrdma_vmk_get_portgroup(vmk);
-	struct vrdma_switch *sw = pg ? vrdma_portgroup_get_switch(pg) : NULL;
-	struct vrdma_adapter *ad;
-	int n, ifindex = 0, mode;
-
-	memset(r, 0, sizeof(*r));
-	if (!pg || !sw)
-		return vrdma_error(ctx, -ENODEV, "vmk '%s': not in a configuration", vname);
-	n = vrdma_portgroup_get_failover_count(pg, VRDMA_UPLINK_ACTIVE);
-	if (n <= 0 || vrdma_portgroup_get_failover_uplink(pg, VRDMA_UPLINK_ACTIVE, 0, &up) < 0)
-		return vrdma_error(ctx, -ENOLINK,
-		                   "vmk '%s': port group '%s' has no active uplink",
-		                   vname, vrdma_portgroup_get_name(pg));
-	if (n > 1)
-		apply_plan_add_note(notes, "vmk '%s': port group '%s' has %d active uplinks; "
-		                    "the vmk is stacked on the first, '%s' (RDMA port "
-		                    "binding wants exactly one active uplink)",
-		                    vname, vrdma_portgroup_get_name(pg), n, up);
-	if (vrdma_switch_get_uplink_device(sw, up, &dev) < 0 || !dev)
-		return vrdma_error(ctx, -ENODEV,
-		                   "vmk '%s': uplink slot '%s' of switch '%s' is not mapped to a device",
-		                   vname, up, vrdma_switch_get_name(sw));
-	if (resolve_device(host, dev, r->uplink, &ifindex) < 0)
-		return vrdma_error(ctx, -ENODEV,
-		                   "vmk '%s': uplink '%s' of switch '%s' does not exist on this host",
-		                   vname, dev, vrdma_switch_get_name(sw));
-	ad = paired_adapter(host, r->uplink);
-	r->adapter = ad ? vrdma_adapter_get_name(ad) : NULL;
-	r->soft = adapter_is_soft(ad);
-	test = secure_getenv("VRDMA_TEST_APPLY_SOFT_UPLINKS");
-	if (test && word_in_list(test, r->uplink))
-		r->soft = true;
-
-	mode = vrdma_portgroup_get_vlan_mode(pg);
-	r->vid = mode == VRDMA_VLAN_TAGGED ? vrdma_portgroup_get_vlan_id(pg) : 0;
-	if (mode == VRDMA_VLAN_TRUNK)
-		apply_plan_add_note(notes, "vmk '%s': port group '%s' is a VLAN trunk; "
-		                    "the vmk sends untagged", vname,
-		                    vrdma_portgroup_get_name(pg));
-	snprintf(r->netdev, IFNAMSIZ, "%s", vrdma_vmk_get_ifname(vmk));
-	if (r->vid == 0) {
-		snprintf(r->lower, IFNAMSIZ, "%s", r->uplink);
-		if (r->soft) {
-			r->strategy = VRDMA_APPLY_STRATEGY_UPLINK;
-			snprintf(r->netdev, IFNAMSIZ, "%s", r->uplink);
-		} else {
-			r->strategy = VRDMA_APPLY_STRATEGY_MACVLAN;
-		}
-	} else if (r->soft) {
-		r->strategy = VRDMA_APPLY_STRATEGY_VLAN;
-		snprintf(r->lower, IFNAMSIZ, "%s", r->uplink);
-	} else {
-		char name[64];
-
-		r->strategy = VRDMA_APPLY_STRATEGY_VLAN_MACVLAN;
-		/* "<uplink>.<vid>" when it fits in IFNAMSIZ, else "vrdma<ifindex>.<vid>" */
-		snprintf(name, sizeof(name), "%s.%d", r->uplink, r->vid);
-		if (strlen(name) > VRDMA_IFNAME_MAX)
-			snprintf(name, sizeof(name), "vrdma%d.%d", ifindex % 100000, r->vid);
-		memcpy(r->vlandev, name, IFNAMSIZ - 1);
-		memcpy(r->lower, name, IFNAMSIZ - 1);
-	}
-	return 0;
 }
 
 /* ---- desired state ---------------------------------------------------------- */
 
 struct want_link {
 	struct apply_linkspec spec;
-	struct apply_addr addrs[1 + VRDMA_MAX_IPV6_ADDRS];
+	struct vrdma_inaddr addrs[1 + VRDMA_MAX_IPV6_ADDRS];
 	unsigned int n_addrs;
 	bool vlandev;                /* a shared 802.1Q device (no addresses) */
 	const char *vmk;             /* for messages */
@@ -259,7 +123,7 @@ struct want_link {
 struct want_uplink {
 	char name[IFNAMSIZ];
 	int mtu;
-	struct apply_addr *addrs;    /* soft untagged vmks' addresses */
+	struct vrdma_inaddr *addrs;    /* soft untagged vmks' addresses */
 	unsigned int n_addrs;
 	bool carries_vmk;
 };
@@ -315,70 +179,85 @@ static struct want_link *want_add_link(struct want *w)
 	return &n[w->n_links++];
 }
 
-static int vmk_addrs(struct vrdma_vmk *vmk, struct apply_addr *v, unsigned int *n)
+/* The vmk's addresses: the IPv4 one first, then the IPv6 ones. */
+static int vmk_addrs(struct vrdma_ctx *ctx, struct vrdma_vmk *vmk, struct vrdma_inaddr *v,
+                     unsigned int *n)
 {
 	const char *a;
-	unsigned int p;
-	int i, c;
+	unsigned int i, p;
+	int r;
 
 	*n = 0;
-	if (vrdma_vmk_get_ipv4(vmk, &a, &p) == 0 && apply_addr_parse(a, p, &v[*n]) == 0)
-		(*n)++;
-	c = vrdma_vmk_get_ipv6_count(vmk);
-	for (i = 0; i < c && *n < 1 + VRDMA_MAX_IPV6_ADDRS; i++)
-		if (vrdma_vmk_get_ipv6(vmk, (unsigned int)i, &a, &p) == 0 &&
-		    apply_addr_parse(a, p, &v[*n]) == 0)
-			(*n)++;
+	r = vrdma_vmk_get_ipv4(vmk, &a, &p);
+	if (r == 0)
+		r = addr_parse(a, p, &v[(*n)++]);
+	for (i = 0; r >= 0 || r == -ENOENT; i++) {
+		if (i >= (unsigned int)vrdma_vmk_get_n_ipv6(vmk) || *n >= 1 + VRDMA_MAX_IPV6_ADDRS)
+			return 0;
+		r = vrdma_vmk_get_ipv6(vmk, i, &a, &p);
+		if (r == 0)
+			r = addr_parse(a, p, &v[(*n)++]);
+	}
+	return vrdma_error(ctx, r, "vmk '%s': cannot read its addresses: %s",
+	                   vrdma_vmk_get_name(vmk), strerror(-r));
+}
+
+static int want_uplink(struct vrdma_host *host, struct want *w, struct vrdma_switch *sw,
+                       const char *name, struct vrdma_apply_plan *plan)
+{
+	const char *dev;
+	char ifname[IFNAMSIZ];
+	struct want_uplink *wu;
+	int idx;
+
+	if (vrdma_switch_get_uplink_device(sw, name, &dev) < 0)
+		return 0; /* unmapped vDS slot */
+	if (apply_resolve_device(host, dev, ifname, &idx) < 0) {
+		apply_plan_add_note(plan, "switch '%s': uplink '%s' does not exist on this "
+		                    "host; skipped", vrdma_switch_get_name(sw), dev);
+		return 0;
+	}
+	if (want_find_uplink(w, ifname))
+		return 0;
+	wu = realloc(w->uplinks, sizeof(*wu) * (w->n_uplinks + 1));
+	if (!wu)
+		return -ENOMEM;
+	w->uplinks = wu;
+	wu = &w->uplinks[w->n_uplinks++];
+	memset(wu, 0, sizeof(*wu));
+	snprintf(wu->name, IFNAMSIZ, "%s", ifname);
+	wu->mtu = vrdma_switch_get_mtu(sw);
 	return 0;
 }
 
-static int want_uplinks(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
-                        struct vrdma_host *host, struct want *w,
-                        struct vrdma_apply_plan *plan)
+static int want_uplinks(struct vrdma_config *cfg, struct vrdma_host *host,
+                        struct want *w, struct vrdma_apply_plan *plan)
 {
-	int s, ns = vrdma_config_get_switch_count(cfg);
+	unsigned int s, u;
+	int r;
 
-	for (s = 0; s < ns; s++) {
+	for (s = 0; s < (unsigned int)vrdma_config_get_n_switches(cfg); s++) {
 		struct vrdma_switch *sw;
-		int u, nu;
-		if (vrdma_config_get_switch(cfg, (unsigned int)s, &sw) < 0)
-			continue;
-		nu = vrdma_switch_get_uplink_count(sw);
-		for (u = 0; u < nu; u++) {
-			const char *name, *dev;
-			char ifname[IFNAMSIZ];
-			int idx;
-			struct want_uplink *wu;
-			if (vrdma_switch_get_uplink(sw, (unsigned int)u, &name) < 0)
-				continue;
-			if (vrdma_switch_get_uplink_device(sw, name, &dev) < 0 || !dev)
-				continue; /* unmapped vDS slot */
-			if (resolve_device(host, dev, ifname, &idx) < 0) {
-				apply_plan_add_note(plan, "switch '%s': uplink '%s' does not "
-				                    "exist on this host; skipped",
-				                    vrdma_switch_get_name(sw), dev);
-				continue;
-			}
-			if (want_find_uplink(w, ifname))
-				continue;
-			wu = realloc(w->uplinks, sizeof(*wu) * (w->n_uplinks + 1));
-			if (!wu)
-				return -ENOMEM;
-			w->uplinks = wu;
-			wu = &w->uplinks[w->n_uplinks++];
-			memset(wu, 0, sizeof(*wu));
-			snprintf(wu->name, IFNAMSIZ, "%s", ifname);
-			wu->mtu = vrdma_switch_get_mtu(sw);
+		r = vrdma_config_get_switch(cfg, s, &sw);
+		if (r < 0)
+			return r;
+		for (u = 0; u < (unsigned int)vrdma_switch_get_n_uplinks(sw); u++) {
+			const char *name;
+			r = vrdma_switch_get_uplink(sw, u, &name);
+			if (r < 0)
+				return r;
+			r = want_uplink(host, w, sw, name, plan);
+			if (r < 0)
+				return r;
 		}
 	}
-	(void)ctx;
 	return 0;
 }
 
 /* What the vmk's policy routing table needs (apply-route.c plans it). */
 static int want_routing(struct want *w, struct vrdma_vmk *vmk,
                         const struct apply_vmk_real *r,
-                        const struct apply_addr *addrs, unsigned int n_addrs)
+                        const struct vrdma_inaddr *addrs, unsigned int n_addrs)
 {
 	struct apply_vmk_routing *n, *v;
 	const char *name = vrdma_vmk_get_name(vmk), *gw;
@@ -397,8 +276,9 @@ static int want_routing(struct want *w, struct vrdma_vmk *vmk,
 	memcpy(v->addrs, addrs, sizeof(*addrs) * n_addrs);
 	v->n_addrs = n_addrs;
 	for (f = 0; f < 2; f++)
-		if (vrdma_vmk_get_gateway(vmk, f ? AF_INET6 : AF_INET, &gw) == 0 && gw)
-			apply_addr_parse(gw, 0, &v->gw[f]);
+		if (vrdma_vmk_get_gateway(vmk, f ? AF_INET6 : AF_INET, &gw) == 0 &&
+		    addr_parse(gw, 0, &v->gw[f]) < 0)
+			return -EINVAL; /* the model only stores valid addresses */
 	return 0;
 }
 
@@ -406,7 +286,7 @@ static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want 
                     struct vrdma_vmk *vmk, struct vrdma_apply_plan *plan)
 {
 	struct apply_vmk_real r;
-	struct apply_addr addrs[1 + VRDMA_MAX_IPV6_ADDRS];
+	struct vrdma_inaddr addrs[1 + VRDMA_MAX_IPV6_ADDRS];
 	unsigned int n_addrs, i;
 	struct want_link *wl;
 	const char *vname = vrdma_vmk_get_name(vmk);
@@ -415,14 +295,16 @@ static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want 
 	rc = apply_resolve_vmk(ctx, host, vmk, &r, plan);
 	if (rc < 0)
 		return rc;
-	vmk_addrs(vmk, addrs, &n_addrs);
+	rc = vmk_addrs(ctx, vmk, addrs, &n_addrs);
+	if (rc < 0)
+		return rc;
 	rc = want_routing(w, vmk, &r, addrs, n_addrs);
 	if (rc < 0)
 		return rc;
 
 	if (r.strategy == VRDMA_APPLY_STRATEGY_UPLINK) {
 		struct want_uplink *wu = want_find_uplink(w, r.uplink);
-		struct apply_addr *n;
+		struct vrdma_inaddr *n;
 		if (!wu)
 			return vrdma_error(ctx, -ENODEV, "vmk '%s': uplink '%s' is not "
 			                   "an uplink of a switch", vname, r.uplink);
@@ -495,7 +377,7 @@ static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want 
 	         r.strategy == VRDMA_APPLY_STRATEGY_VLAN ? "vlan" : "macvlan");
 	snprintf(wl->spec.lower, IFNAMSIZ, "%s", r.lower);
 	wl->spec.vid = r.strategy == VRDMA_APPLY_STRATEGY_VLAN ? r.vid : 0;
-	wl->spec.has_mac = parse_mac(vrdma_vmk_get_mac(vmk), wl->spec.mac) == 0;
+	wl->spec.has_mac = vrdma_mac_parse(vrdma_vmk_get_mac(vmk), wl->spec.mac) == 0;
 	wl->spec.mtu = vrdma_vmk_get_mtu(vmk);
 	wl->spec.up = true;
 	snprintf(wl->spec.alias, APPLY_ALIAS_MAX, VRDMA_APPLY_ALIAS_PREFIX "%s", vname);
@@ -506,72 +388,13 @@ static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want 
 
 /* ---- steps ------------------------------------------------------------------- */
 
-static const char *const action_names[] = { "create", "modify", "delete" };
-
-struct vrdma_apply_step *apply_step_new(struct vrdma_apply_plan *plan,
-                                        enum vrdma_apply_action action,
-                                        enum vrdma_apply_object object,
-                                        enum apply_op op, const char *ifname,
-                                        const char *attribute)
-{
-	struct vrdma_apply_step *st;
-
-	if (plan->n_steps == plan->cap_steps) {
-		unsigned int ncap = plan->cap_steps ? plan->cap_steps * 2 : 16;
-		st = realloc(plan->steps, sizeof(*st) * ncap);
-		if (!st)
-			return NULL;
-		plan->steps = st;
-		plan->cap_steps = ncap;
-	}
-	st = &plan->steps[plan->n_steps];
-	memset(st, 0, sizeof(*st));
-	st->number = (int)plan->n_steps + 1;
-	st->action = action;
-	st->object = object;
-	st->op = op;
-	snprintf(st->ifname, IFNAMSIZ, "%s", ifname);
-	st->attribute = attribute;
-	plan->n_steps++;
-	return st;
-}
-
-int apply_step_text(struct vrdma_apply_step *st, char *old, char *new)
-{
-	const char *obj = vrdma_apply_object_to_string(st->object);
-	int r;
-
-	st->old_value = old;
-	st->new_value = new;
-	if (!old && !new)
-		return -ENOMEM;
-	if (st->object == VRDMA_APPLY_OBJ_ROUTE || st->object == VRDMA_APPLY_OBJ_RULE)
-		r = asprintf(&st->description, "%s %s %s", action_names[st->action], obj,
-		             st->action == VRDMA_APPLY_DELETE ? old : new);
-	else if (st->object == VRDMA_APPLY_OBJ_ADDRESS)
-		r = asprintf(&st->description, "%s address %s on %s",
-		             action_names[st->action],
-		             st->action == VRDMA_APPLY_DELETE ? old : new, st->ifname);
-	else if (st->action == VRDMA_APPLY_MODIFY)
-		r = asprintf(&st->description, "modify link %s %s: %s -> %s",
-		             st->ifname, st->attribute, old, new);
-	else
-		r = asprintf(&st->description, "%s %s %s: %s", action_names[st->action],
-		             obj, st->ifname, st->action == VRDMA_APPLY_DELETE ? old : new);
-	if (r < 0) {
-		st->description = NULL;
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 static char *spec_text(const struct apply_linkspec *s)
 {
 	char mac[18] = "", *t;
 	char vid[16] = "";
 
 	if (s->has_mac)
-		apply_mac_to_string(s->mac, mac);
+		vrdma_mac_format(s->mac, mac);
 	if (strcmp(s->kind, "vlan") == 0)
 		snprintf(vid, sizeof(vid), " %d", s->vid);
 	if (asprintf(&t, "%s%s on %s%s%s mtu %d %s", s->kind, vid, s->lower,
@@ -583,12 +406,13 @@ static char *spec_text(const struct apply_linkspec *s)
 static int add_link_step(struct vrdma_apply_plan *plan, bool create,
                          const struct apply_linkspec *spec)
 {
-	struct vrdma_apply_step *st = apply_step_new(plan, create ? VRDMA_APPLY_CREATE : VRDMA_APPLY_DELETE,
-	                                       VRDMA_APPLY_OBJ_LINK,
-	                                       create ? APPLY_OP_LINK_CREATE : APPLY_OP_LINK_DELETE,
-	                                       spec->name, "link");
+	struct vrdma_apply_step *st;
 	char *t;
 
+	st = apply_step_new(plan, create ? VRDMA_APPLY_CREATE : VRDMA_APPLY_DELETE,
+	                    VRDMA_APPLY_OBJ_LINK,
+	                    create ? APPLY_OP_LINK_CREATE : APPLY_OP_LINK_DELETE,
+	                    spec->name, "link");
 	if (!st)
 		return -ENOMEM;
 	st->spec = *spec;
@@ -599,19 +423,19 @@ static int add_link_step(struct vrdma_apply_plan *plan, bool create,
 }
 
 static int add_addr_step(struct vrdma_apply_plan *plan, bool add, const char *ifname,
-                         const struct apply_addr *a, bool owned)
+                         const struct vrdma_inaddr *a, bool owned)
 {
 	struct vrdma_apply_step *st = apply_step_new(plan, add ? VRDMA_APPLY_CREATE : VRDMA_APPLY_DELETE,
 	                                       VRDMA_APPLY_OBJ_ADDRESS,
 	                                       add ? APPLY_OP_ADDR_ADD : APPLY_OP_ADDR_DEL,
 	                                       ifname, "address");
-	char *t;
+	char *t, b[INET6_ADDRSTRLEN];
 
 	if (!st)
 		return -ENOMEM;
 	st->addr = *a;
 	st->owned_uplink_addr = owned;
-	t = vrdma_asprintf("%s/%u", a->text, a->prefix);
+	t = vrdma_asprintf("%s/%u", vrdma_inaddr_format(a, b), a->prefix);
 	if (!t)
 		return -ENOMEM;
 	return add ? apply_step_text(st, NULL, t) : apply_step_text(st, t, NULL);
@@ -650,8 +474,8 @@ static int add_mac_step(struct vrdma_apply_plan *plan, const char *ifname,
 		return -ENOMEM;
 	memcpy(st->old_mac, old, 6);
 	memcpy(st->new_mac, new, 6);
-	apply_mac_to_string(old, o);
-	apply_mac_to_string(new, n);
+	vrdma_mac_format(old, o);
+	vrdma_mac_format(new, n);
 	return apply_step_text(st, strdup(o), strdup(n));
 }
 
@@ -712,7 +536,7 @@ static int plan_deletions(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 		struct apply_klink *kl = &k->links[i];
 		struct want_uplink *wu = want_find_uplink(w, kl->name);
 		for (j = 0; j < kl->n_addrs; j++) {
-			if (!apply_owned_contains(plan, kl->name, &kl->addrs[j]))
+			if (!owned_contains(plan, kl->name, &kl->addrs[j]))
 				continue;
 			if (wu && addr_find(wu->addrs, wu->n_addrs, &kl->addrs[j], true))
 				continue;
@@ -847,22 +671,25 @@ static int plan_addr_adds(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 		struct want_uplink *wu = &w->uplinks[i];
 		struct apply_klink *kl = apply_kernel_find(k, wu->name);
 		for (j = 0; j < wu->n_addrs; j++) {
-			const struct apply_addr *have = kl ?
+			const struct vrdma_inaddr *have = kl ?
 				addr_find(kl->addrs, kl->n_addrs, &wu->addrs[j], false) : NULL;
-			bool owned = apply_owned_contains(plan, wu->name, &wu->addrs[j]);
+			bool owned = owned_contains(plan, wu->name, &wu->addrs[j]);
+			char b[INET6_ADDRSTRLEN];
 			if (have && have->prefix == wu->addrs[j].prefix) {
 				if (!owned)
 					apply_plan_add_note(plan, "address %s/%u on uplink '%s' "
 					                    "existed before; used but not owned",
-					                    have->text, have->prefix, wu->name);
+					                    vrdma_inaddr_format(have, b),
+					                    have->prefix, wu->name);
 				continue;
 			}
-			if (have && !apply_owned_contains(plan, wu->name, have))
+			if (have && !owned_contains(plan, wu->name, have))
 				return vrdma_error(ctx, -EEXIST,
 				                   "uplink '%s': address %s is already there "
 				                   "with prefix %u (not created by libvrdma); "
 				                   "the configuration wants /%u",
-				                   wu->name, have->text, have->prefix,
+				                   wu->name, vrdma_inaddr_format(have, b),
+				                   have->prefix,
 				                   wu->addrs[j].prefix);
 			r = add_addr_step(plan, true, wu->name, &wu->addrs[j], true);
 			if (r < 0)
@@ -915,17 +742,18 @@ static int plan_owned_after(struct vrdma_apply_plan *plan, struct apply_kernel *
 		struct want_uplink *wu = &w->uplinks[i];
 		struct apply_klink *kl = apply_kernel_find(k, wu->name);
 		for (j = 0; j < wu->n_addrs; j++) {
-			const struct apply_addr *a = &wu->addrs[j];
-			const struct apply_addr *have = kl ?
+			const struct vrdma_inaddr *a = &wu->addrs[j];
+			const struct vrdma_inaddr *have = kl ?
 				addr_find(kl->addrs, kl->n_addrs, a, true) : NULL;
-			char **nv;
-			if (have && !apply_owned_contains(plan, wu->name, a))
+			char **nv, b[INET6_ADDRSTRLEN];
+			if (have && !owned_contains(plan, wu->name, a))
 				continue; /* pre-existing, not ours */
 			nv = realloc(v, sizeof(*v) * (n + 1));
 			if (!nv)
 				goto oom;
 			v = nv;
-			v[n] = vrdma_asprintf("%s %s/%u", wu->name, a->text, a->prefix);
+			v[n] = vrdma_asprintf("%s %s/%u", wu->name, vrdma_inaddr_format(a, b),
+			                      a->prefix);
 			if (!v[n])
 				goto oom;
 			n++;
@@ -982,7 +810,7 @@ static void steps_move_tail(struct vrdma_apply_plan *plan, unsigned int to, unsi
 		}
 	}
 	for (i = 0; i < plan->n_steps; i++)
-		plan->steps[i].number = (int)i + 1;
+		plan->steps[i].index = i;
 }
 
 int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
@@ -991,16 +819,17 @@ int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 	struct want w = { 0 };
 	struct apply_kernel k = { 0 };
 	unsigned int b_first = 0, b_end = 0, n_b0 = 0;
-	int r, i, n;
+	unsigned int i;
+	int r;
 
-	r = apply_owned_load(plan);
+	r = owned_load(plan);
 	if (r < 0)
 		return r;
-	r = want_uplinks(ctx, cfg, host, &w, plan);
-	n = vrdma_config_get_vmk_count(cfg);
-	for (i = 0; r >= 0 && i < n; i++) {
+	r = want_uplinks(cfg, host, &w, plan);
+	for (i = 0; r >= 0 && i < (unsigned int)vrdma_config_get_n_vmks(cfg); i++) {
 		struct vrdma_vmk *vmk;
-		if (vrdma_config_get_vmk(cfg, (unsigned int)i, &vmk) == 0)
+		r = vrdma_config_get_vmk(cfg, i, &vmk);
+		if (r >= 0)
 			r = want_vmk(ctx, host, &w, vmk, plan);
 	}
 	if (r >= 0)
@@ -1040,6 +869,8 @@ int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 		                                     plan->n_owned_after);
 	apply_kernel_free(&k);
 	want_free(&w);
+	if (r >= 0 && plan->notes_oom)
+		r = -ENOMEM;
 	if (r == -ENOMEM)
 		return vrdma_error(ctx, -ENOMEM, "apply: out of memory while planning");
 	return r;

@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libvrdma apply layer: private declarations.  Nothing here is part of the ABI. */
+/*
+ * libvrdma apply layer: private declarations.  Nothing here is part of the ABI.
+ *
+ * Files, each calling only the ones listed after it (no cycle):
+ *   apply.c         public entry points: plan objects, lock, execute, check
+ *   apply-plan.c    the plan (links and addresses)
+ *   apply-route.c   per-vmk policy routing: planning routes and rules
+ *   apply-resolve.c realisation rules: which netdev carries a vmk
+ *   apply-step.c    step and note construction, enum names
+ *   apply-kernel.c  the kernel view (links, addresses, routes, rules)
+ *   apply-nl.c      the rtnetlink writes of every step and its inverse
+ */
 #ifndef VRDMA_APPLY_PRIVATE_H
 #define VRDMA_APPLY_PRIVATE_H
 
 #include "host-private.h"
 #include "model-private.h"
 #include <vrdma/apply.h>
-
-/* ==== apply (apply*.c) ============================================ */
-
-/*
- * Private structures of apply (apply.c, apply-plan.c, apply-kernel.c,
- * apply-nl.c, apply-route.c).  Nothing here is part of the ABI.
- */
-
-
 
 #define APPLY_ALIAS_MAX 128
 #define APPLY_OWNED_FILE "apply-owned-addresses"
@@ -23,13 +25,21 @@
 /* vmk0 .. vmk255 (model): tables and rule priorities BASE .. BASE + 255 */
 #define APPLY_TABLE_SPAN ((unsigned int)VRDMA_MAX_VMKS)
 
-/* An IPv4/IPv6 address with its prefix. */
-struct apply_addr {
-	int family;
-	uint8_t raw[16];
-	unsigned int prefix;
-	char text[INET6_ADDRSTRLEN];
-};
+/* Addresses are struct vrdma_inaddr (core), with their prefix. */
+
+/* Bytes of an address of `family` (AF_INET or AF_INET6). */
+static inline unsigned int apply_addr_len(int family)
+{
+	return family == AF_INET ? 4u : 16u;
+}
+
+/* A route or rule apply made: its protocol mark and a per-vmk table. */
+static inline bool apply_rt_is_ours(int protocol, uint32_t table)
+{
+	return protocol == VRDMA_APPLY_RT_PROTOCOL &&
+	       table >= VRDMA_APPLY_TABLE_BASE &&
+	       table - VRDMA_APPLY_TABLE_BASE < APPLY_TABLE_SPAN;
+}
 
 /* Everything needed to create (or re-create) a netdev. */
 struct apply_linkspec {
@@ -61,27 +71,28 @@ enum apply_op {
 	APPLY_OP_RULE_DEL,
 };
 
-/* A route in one of the per-vmk tables (apply-route.c). */
+/* A route in one of the per-vmk tables. */
 struct apply_route {
 	int family;
 	uint32_t table;
-	struct apply_addr dst;       /* prefix 0: default */
-	struct apply_addr gw;        /* family 0: none */
+	struct vrdma_inaddr dst;       /* prefix 0: default */
+	struct vrdma_inaddr gw;        /* family 0: none */
 	char dev[IFNAMSIZ];          /* the output netdev */
 	int protocol;                /* kernel view: rtm_protocol */
 };
 
-/* A "from <address> lookup <table>" rule (apply-route.c). */
+/* A "from <address> lookup <table>" rule. */
 struct apply_rule {
 	int family;
 	uint32_t prio;
 	uint32_t table;
-	struct apply_addr src;       /* full-length prefix */
+	struct vrdma_inaddr src;       /* full-length prefix */
 	char dev[IFNAMSIZ];          /* wanted rules: the vmk's netdev (messages) */
 };
 
 struct vrdma_apply_step {
-	int number;                  /* 1-based */
+	struct vrdma_apply_plan *plan; /* its plan (not a reference) */
+	unsigned int index;          /* 0-based */
 	enum vrdma_apply_action action;
 	enum vrdma_apply_object object;
 	enum apply_op op;
@@ -97,7 +108,7 @@ struct vrdma_apply_step {
 	bool old_up, new_up;
 	uint8_t old_mac[6], new_mac[6];
 	/* address add / delete */
-	struct apply_addr addr;
+	struct vrdma_inaddr addr;
 	bool owned_uplink_addr;      /* an uplink address tracked in the state file */
 	/* route / rule add / delete */
 	struct apply_route route;
@@ -111,6 +122,7 @@ struct vrdma_apply_plan {
 	unsigned int n_steps, cap_steps;
 	char **notes;
 	unsigned int n_notes;
+	bool notes_oom;              /* a note could not be added: planning fails */
 	/* owned uplink addresses ("ifname addr/prefix") before the plan */
 	char **owned;
 	unsigned int n_owned;
@@ -119,10 +131,22 @@ struct vrdma_apply_plan {
 	unsigned int n_owned_after;
 	bool owned_changed;
 	char *owned_path;
-	int n_writes;
-	int result;                  /* 0 not run, 1 ok, -errno failed */
+	bool ran;                    /* vrdma_apply_execute() was called */
+	bool executed;               /* ... and succeeded */
 	int lock_fd;                 /* exclusive apply.lock held, or -1 */
 };
+
+/* ---- netlink writes (apply-nl.c) --------------------------------------------- */
+
+struct apply_nl;
+int apply_nl_open(struct vrdma_ctx *ctx, struct apply_nl **ret);
+void apply_nl_close(struct apply_nl *nl);
+/* Messages sent so far (each is also logged at debug priority). */
+unsigned int apply_nl_get_n_sent(struct apply_nl *nl);
+/* Do a step (undo = false) or its inverse (undo = true).  On failure a
+ * negative errno; *reason receives the kernel's/libnl's text (static). */
+int apply_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *step,
+                  bool undo, const char **reason);
 
 /* ---- kernel view (apply-kernel.c) ------------------------------------------ */
 
@@ -140,7 +164,7 @@ struct apply_klink {
 	int mtu;
 	unsigned int flags;
 	char alias[APPLY_ALIAS_MAX];
-	struct apply_addr *addrs;    /* global-scope and non-link-local only */
+	struct vrdma_inaddr *addrs;    /* global-scope and non-link-local only */
 	unsigned int n_addrs;
 };
 
@@ -155,51 +179,18 @@ struct apply_kernel {
 	unsigned int n_rules;
 };
 
+/* Read links, addresses and the per-vmk routes and rules (four dumps). */
 int apply_kernel_read(struct vrdma_ctx *ctx, struct apply_kernel *k);
 void apply_kernel_free(struct apply_kernel *k);
 struct apply_klink *apply_kernel_find(struct apply_kernel *k, const char *name);
 bool apply_klink_is_managed(const struct apply_klink *l);
 
-/* ---- netlink writes (apply-nl.c) --------------------------------------------- */
+/* ---- steps and notes (apply-step.c) ------------------------------------------ */
 
-struct apply_nl;
-struct nl_sock;
-int apply_nl_open(struct vrdma_ctx *ctx, struct apply_nl **ret);
-void apply_nl_close(struct apply_nl *nl);
-/* Messages sent so far. */
-int apply_nl_get_writes(struct apply_nl *nl);
-/* Do a step (undo = false) or its inverse (undo = true).  On failure a
- * negative errno; *reason receives the kernel's/libnl's text (static). */
-int apply_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *step,
-                  bool undo, const char **reason);
-struct nl_sock *apply_nl_sock(struct apply_nl *nl);
-/* A libnl error as -errno, with its text in *reason. */
-int apply_nl_fail(int nle, const char **reason);
-
-/* ---- realisation rules (apply-plan.c) ---------------------------------------- */
-
-struct apply_vmk_real {
-	int strategy;                /* enum vrdma_apply_strategy */
-	char uplink[IFNAMSIZ];       /* the uplink netdev */
-	char lower[IFNAMSIZ];        /* what vmkN is stacked on */
-	char vlandev[IFNAMSIZ];      /* VLAN_MACVLAN: the shared 802.1Q device */
-	char netdev[IFNAMSIZ];       /* carries the addresses */
-	int vid;                     /* 0 untagged */
-	const char *adapter;         /* paired adapter name or NULL (host string) */
-	bool soft;
-};
-
-/* Resolve a vmk's realisation; notes (may be NULL) receive remarks. */
-int apply_resolve_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host,
-                      struct vrdma_vmk *vmk, struct apply_vmk_real *r,
-                      struct vrdma_apply_plan *notes);
-/* Fill an empty plan: desired state, kernel view, steps. */
-int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
-                     struct vrdma_host *host, struct vrdma_apply_plan *plan);
-int apply_plan_add_note(struct vrdma_apply_plan *plan, const char *fmt, ...)
+/* Add a note to plan (NULL: none is kept); out of memory sets notes_oom. */
+void apply_plan_add_note(struct vrdma_apply_plan *plan, const char *fmt, ...)
 	VRDMA_PRINTF(2, 3);
-int apply_addr_parse(const char *text, unsigned int prefix, struct apply_addr *a);
-void apply_mac_to_string(const uint8_t mac[6], char buf[18]);
+/* Append a step; NULL on OOM. */
 struct vrdma_apply_step *apply_step_new(struct vrdma_apply_plan *plan,
                                         enum vrdma_apply_action action,
                                         enum vrdma_apply_object object,
@@ -216,14 +207,11 @@ struct apply_vmk_routing {
 	unsigned int number;         /* N of vmkN */
 	char netdev[IFNAMSIZ];       /* carries its addresses */
 	bool uplink;                 /* the netdev is the uplink (not ours to bring up) */
-	struct apply_addr addrs[1 + VRDMA_MAX_IPV6_ADDRS];
+	struct vrdma_inaddr addrs[1 + VRDMA_MAX_IPV6_ADDRS];
 	unsigned int n_addrs;
-	struct apply_addr gw[2];     /* [0] IPv4, [1] IPv6; family 0: none */
+	struct vrdma_inaddr gw[2];     /* [0] IPv4, [1] IPv6; family 0: none */
 };
 
-/* Add the routes and rules of the per-vmk tables to the kernel view. */
-int apply_kernel_read_routing(struct vrdma_ctx *ctx, struct nl_sock *sk,
-                              struct apply_kernel *k);
 /*
  * Plan the routing steps.  deletions: the rule and route deletions (they go
  * before every other deletion); else the route and rule creations (after
@@ -236,15 +224,33 @@ int apply_route_plan(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
                      struct apply_kernel *k, const struct apply_vmk_routing *v,
                      unsigned int n_v, unsigned int b_first, unsigned int b_end,
                      bool deletions);
-/* Execute (or undo) a route or rule step. */
-int apply_route_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *st,
-                        bool undo, const char **reason);
 
-/* ---- owned uplink addresses (apply.c) ---------------------------------------- */
+/* ---- realisation rules (apply-resolve.c) --------------------------------------- */
 
-int apply_owned_load(struct vrdma_apply_plan *plan);
-bool apply_owned_contains(struct vrdma_apply_plan *plan, const char *ifname,
-                          const struct apply_addr *a);
+struct apply_vmk_real {
+	int strategy;                /* enum vrdma_apply_strategy */
+	char uplink[IFNAMSIZ];       /* the uplink netdev */
+	char lower[IFNAMSIZ];        /* what vmkN is stacked on */
+	char vlandev[IFNAMSIZ];      /* VLAN_MACVLAN: the shared 802.1Q device */
+	char netdev[IFNAMSIZ];       /* carries the addresses */
+	int vid;                     /* 0 untagged */
+	const char *adapter;         /* paired adapter name or NULL (host string) */
+	bool soft;
+};
 
+/* Resolve an uplink device name (vmnic alias or netdev name) to a netdev
+ * of host: its name and ifindex, or -ENODEV. */
+int apply_resolve_device(struct vrdma_host *host, const char *dev,
+                         char out[IFNAMSIZ], int *ifindex);
+/* Resolve a vmk's realisation on host; notes (may be NULL) receive remarks. */
+int apply_resolve_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host,
+                      struct vrdma_vmk *vmk, struct apply_vmk_real *r,
+                      struct vrdma_apply_plan *notes);
+
+/* ---- the plan (apply-plan.c) ---------------------------------------------------- */
+
+/* Fill an empty plan: owned addresses, desired state, kernel view, steps. */
+int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
+                     struct vrdma_host *host, struct vrdma_apply_plan *plan);
 
 #endif /* VRDMA_APPLY_PRIVATE_H */

@@ -29,174 +29,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <netlink/netlink.h>
-#include <netlink/cache.h>
-#include <netlink/route/route.h>
-#include <netlink/route/rule.h>
-#include <linux/fib_rules.h>
-#include <linux/rtnetlink.h>
+#include "apply-private.h"
 
-#include "internal.h"
-
-static unsigned int alen(int family)
-{
-	return family == AF_INET ? 4u : 16u;
-}
-
-static bool ip_equal(const struct apply_addr *a, const struct apply_addr *b)
+static bool ip_equal(const struct vrdma_inaddr *a, const struct vrdma_inaddr *b)
 {
 	return a->family == b->family && a->prefix == b->prefix &&
-	       (a->family == 0 || memcmp(a->raw, b->raw, alen(a->family)) == 0);
+	       (a->family == 0 || memcmp(a->raw, b->raw, apply_addr_len(a->family)) == 0);
 }
 
 /* The network of an address (host bits cleared), same prefix. */
-static struct apply_addr network_of(const struct apply_addr *a)
+static struct vrdma_inaddr network_of(const struct vrdma_inaddr *a)
 {
-	struct apply_addr n = *a;
-	unsigned int i, bits = a->prefix, len = alen(a->family);
+	struct vrdma_inaddr n = *a;
 
-	for (i = 0; i < len; i++) {
-		if (bits >= 8)
-			bits -= 8;
-		else {
-			n.raw[i] &= (uint8_t)(0xff00u >> bits);
-			bits = 0;
-		}
-	}
-	inet_ntop(n.family, n.raw, n.text, sizeof(n.text));
+	vrdma_inaddr_mask(&n, a->prefix);
 	return n;
-}
-
-static bool is_ours(int protocol, uint32_t table)
-{
-	return protocol == VRDMA_APPLY_RT_PROTOCOL &&
-	       table >= VRDMA_APPLY_TABLE_BASE &&
-	       table - VRDMA_APPLY_TABLE_BASE < APPLY_TABLE_SPAN;
 }
 
 static char *route_text(const struct apply_route *r)
 {
-	char dst[INET6_ADDRSTRLEN + 16];
+	char dst[INET6_ADDRSTRLEN + 16], a[INET6_ADDRSTRLEN];
 
 	if (r->dst.prefix == 0)
 		snprintf(dst, sizeof(dst), "default");
 	else
-		snprintf(dst, sizeof(dst), "%s/%u", r->dst.text, r->dst.prefix);
+		snprintf(dst, sizeof(dst), "%s/%u", vrdma_inaddr_format(&r->dst, a),
+		         r->dst.prefix);
 	if (r->gw.family)
-		return vrdma_asprintf("%s via %s dev %s table %u", dst, r->gw.text, r->dev, r->table);
+		return vrdma_asprintf("%s via %s dev %s table %u", dst,
+		                      vrdma_inaddr_format(&r->gw, a), r->dev, r->table);
 	return vrdma_asprintf("%s dev %s table %u", dst, r->dev, r->table);
 }
 
 static char *rule_text(const struct apply_rule *r)
 {
-	return vrdma_asprintf("from %s lookup %u pref %u", r->src.text, r->table, r->prio);
-}
+	char a[INET6_ADDRSTRLEN];
 
-/* ---- kernel view --------------------------------------------------------------- */
-
-static const char *link_name(struct apply_kernel *k, int ifindex)
-{
-	unsigned int i;
-
-	for (i = 0; i < k->n_links; i++)
-		if (k->links[i].ifindex == ifindex)
-			return k->links[i].name;
-	return "";
-}
-
-static int nladdr_get(struct nl_addr *a, int family, struct apply_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = family;
-	out->prefix = a ? nl_addr_get_prefixlen(a) : 0;
-	if (a && nl_addr_get_len(a) == alen(family))
-		memcpy(out->raw, nl_addr_get_binary_addr(a), alen(family));
-	else if (a && nl_addr_get_len(a) != 0)
-		return -EINVAL;
-	inet_ntop(family, out->raw, out->text, sizeof(out->text));
-	return 0;
-}
-
-static int add_kroute(struct apply_kernel *k, struct rtnl_route *rt)
-{
-	struct apply_route r = { 0 }, *n;
-	struct rtnl_nexthop *nh;
-	int family = rtnl_route_get_family(rt);
-
-	if (family != AF_INET && family != AF_INET6)
-		return 0;
-	r.table = rtnl_route_get_table(rt);
-	if (r.table < VRDMA_APPLY_TABLE_BASE ||
-	    r.table - VRDMA_APPLY_TABLE_BASE >= APPLY_TABLE_SPAN)
-		return 0;
-	r.family = family;
-	r.protocol = rtnl_route_get_protocol(rt);
-	if (nladdr_get(rtnl_route_get_dst(rt), family, &r.dst) < 0)
-		return 0;
-	nh = rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
-	if (nh) {
-		struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
-		snprintf(r.dev, IFNAMSIZ, "%s", link_name(k, rtnl_route_nh_get_ifindex(nh)));
-		if (gw && nl_addr_get_len(gw) == alen(family) &&
-		    nladdr_get(gw, family, &r.gw) == 0)
-			r.gw.prefix = 0;
-	}
-	n = realloc(k->routes, sizeof(*n) * (k->n_routes + 1));
-	if (!n)
-		return -ENOMEM;
-	k->routes = n;
-	k->routes[k->n_routes++] = r;
-	return 0;
-}
-
-static int add_krule(struct apply_kernel *k, struct rtnl_rule *ru)
-{
-	struct apply_rule r = { 0 }, *n;
-	struct nl_addr *src = rtnl_rule_get_src(ru);
-	uint8_t proto = 0;
-	int family = rtnl_rule_get_family(ru);
-
-	if (family != AF_INET && family != AF_INET6)
-		return 0;
-	if (rtnl_rule_get_protocol(ru, &proto) < 0 ||
-	    !is_ours(proto, rtnl_rule_get_table(ru)))
-		return 0;
-	r.family = family;
-	r.prio = rtnl_rule_get_prio(ru);
-	r.table = rtnl_rule_get_table(ru);
-	if (nladdr_get(src, family, &r.src) < 0)
-		return 0;
-	n = realloc(k->rules, sizeof(*n) * (k->n_rules + 1));
-	if (!n)
-		return -ENOMEM;
-	k->rules = n;
-	k->rules[k->n_rules++] = r;
-	return 0;
-}
-
-int apply_kernel_read_routing(struct vrdma_ctx *ctx, struct nl_sock *sk,
-                              struct apply_kernel *k)
-{
-	struct nl_cache *routes = NULL, *rules = NULL;
-	struct nl_object *o;
-	int r;
-
-	r = rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, &routes);
-	if (r >= 0)
-		r = rtnl_rule_alloc_cache(sk, AF_UNSPEC, &rules);
-	if (r < 0) {
-		r = vrdma_error(ctx, -EIO, "apply: cannot dump routes/rules: %s",
-		                nl_geterror(r));
-		goto out;
-	}
-	for (o = nl_cache_get_first(routes); o && r >= 0; o = nl_cache_get_next(o))
-		r = add_kroute(k, (struct rtnl_route *)o);
-	for (o = nl_cache_get_first(rules); o && r >= 0; o = nl_cache_get_next(o))
-		r = add_krule(k, (struct rtnl_rule *)o);
-out:
-	nl_cache_free(rules);
-	nl_cache_free(routes);
-	return r < 0 ? r : 0;
+	return vrdma_asprintf("from %s lookup %u pref %u", vrdma_inaddr_format(&r->src, a),
+	                      r->table, r->prio);
 }
 
 /* ---- wanted state ---------------------------------------------------------------- */
@@ -218,7 +88,7 @@ static bool route_same(const struct apply_route *a, const struct apply_route *b)
 {
 	return a->family == b->family && a->table == b->table &&
 	       ip_equal(&a->dst, &b->dst) && a->gw.family == b->gw.family &&
-	       (!a->gw.family || memcmp(a->gw.raw, b->gw.raw, alen(a->gw.family)) == 0) &&
+	       (!a->gw.family || memcmp(a->gw.raw, b->gw.raw, apply_addr_len(a->gw.family)) == 0) &&
 	       strcmp(a->dev, b->dev) == 0;
 }
 
@@ -261,7 +131,7 @@ static const struct apply_route *foreign_in(struct apply_kernel *k, uint32_t tab
 	unsigned int i;
 
 	for (i = 0; i < k->n_routes; i++)
-		if (k->routes[i].table == table && !is_ours(k->routes[i].protocol, table))
+		if (k->routes[i].table == table && !apply_rt_is_ours(k->routes[i].protocol, table))
 			return &k->routes[i];
 	return NULL;
 }
@@ -324,7 +194,6 @@ static int want_build(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 			rt.family = vr->gw[f].family;
 			rt.table = table;
 			rt.dst.family = rt.family;
-			inet_ntop(rt.family, rt.dst.raw, rt.dst.text, sizeof(rt.dst.text));
 			rt.gw = vr->gw[f];
 			rt.gw.prefix = 0;
 			rt.protocol = VRDMA_APPLY_RT_PROTOCOL;
@@ -339,7 +208,7 @@ static int want_build(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 			ru.prio = VRDMA_APPLY_RULE_PRIORITY_BASE + vr->number;
 			ru.table = table;
 			ru.src = vr->addrs[j];
-			ru.src.prefix = alen(ru.family) * 8;
+			ru.src.prefix = apply_addr_len(ru.family) * 8;
 			snprintf(ru.dev, IFNAMSIZ, "%s", vr->netdev);
 			r = want_rule(w, &ru);
 			if (r < 0)
@@ -417,7 +286,7 @@ static const struct apply_route *kernel_route(struct apply_kernel *k, const stru
 	unsigned int i;
 
 	for (i = 0; i < k->n_routes; i++)
-		if (is_ours(k->routes[i].protocol, k->routes[i].table) &&
+		if (apply_rt_is_ours(k->routes[i].protocol, k->routes[i].table) &&
 		    route_same(&k->routes[i], rt))
 			return &k->routes[i];
 	return NULL;
@@ -489,7 +358,7 @@ int apply_route_plan(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 		for (pass = 0; pass < 2; pass++) {
 			for (i = 0; i < k->n_routes && r >= 0; i++) {
 				const struct apply_route *kr = &k->routes[i];
-				if (!is_ours(kr->protocol, kr->table) || (kr->dst.prefix == 0) != (pass == 0))
+				if (!apply_rt_is_ours(kr->protocol, kr->table) || (kr->dst.prefix == 0) != (pass == 0))
 					continue;
 				if (wanted_route(&w, kr) && route_kept(plan, b_first, b_end, kr))
 					continue;
@@ -519,113 +388,4 @@ int apply_route_plan(struct vrdma_ctx *ctx, struct vrdma_apply_plan *plan,
 out:
 	rwant_free(&w);
 	return r;
-}
-
-/* ---- netlink ------------------------------------------------------------------------- */
-
-static struct nl_addr *nladdr(const struct apply_addr *a, int family, unsigned int prefix)
-{
-	struct nl_addr *n = nl_addr_build(family, a->raw, alen(family));
-
-	if (n)
-		nl_addr_set_prefixlen(n, (int)prefix);
-	return n;
-}
-
-static int route_op(struct nl_sock *sk, const struct apply_route *rt, bool add,
-                    const char **reason)
-{
-	struct rtnl_route *route = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *dst = nladdr(&rt->dst, rt->family, rt->dst.prefix), *gw = NULL;
-	unsigned int idx = if_nametoindex(rt->dev);
-	int r;
-
-	if (!idx && add) {
-		r = -ENODEV;
-		*reason = "no such network device";
-		goto out;
-	}
-	if (!route || !nh || !dst ||
-	    (rt->gw.family && !(gw = nladdr(&rt->gw, rt->family, alen(rt->family) * 8)))) {
-		r = -ENOMEM;
-		*reason = "out of memory";
-		goto out;
-	}
-	rtnl_route_set_family(route, (uint8_t)rt->family);
-	rtnl_route_set_table(route, rt->table);
-	rtnl_route_set_protocol(route, VRDMA_APPLY_RT_PROTOCOL);
-	rtnl_route_set_type(route, RTN_UNICAST);
-	rtnl_route_set_scope(route, rt->family == AF_INET && !rt->gw.family ?
-	                            RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
-	r = rtnl_route_set_dst(route, dst);
-	if (r < 0) {
-		r = apply_nl_fail(r, reason);
-		goto out;
-	}
-	if (idx)
-		rtnl_route_nh_set_ifindex(nh, (int)idx);
-	if (gw)
-		rtnl_route_nh_set_gateway(nh, gw);
-	if (idx || gw) {
-		rtnl_route_add_nexthop(route, nh);
-		nh = NULL; /* owned by the route now */
-	}
-	r = add ? rtnl_route_add(sk, route, NLM_F_CREATE | NLM_F_EXCL)
-	        : rtnl_route_delete(sk, route, 0);
-	r = r < 0 ? apply_nl_fail(r, reason) : 0;
-out:
-	if (nh)
-		rtnl_route_nh_free(nh);
-	nl_addr_put(gw);
-	nl_addr_put(dst);
-	rtnl_route_put(route);
-	return r;
-}
-
-static int rule_op(struct nl_sock *sk, const struct apply_rule *ru, bool add,
-                   const char **reason)
-{
-	struct rtnl_rule *rule = rtnl_rule_alloc();
-	struct nl_addr *src = nladdr(&ru->src, ru->family, alen(ru->family) * 8);
-	int r;
-
-	if (!rule || !src) {
-		r = -ENOMEM;
-		*reason = "out of memory";
-		goto out;
-	}
-	rtnl_rule_set_family(rule, ru->family);
-	rtnl_rule_set_prio(rule, ru->prio);
-	rtnl_rule_set_table(rule, ru->table);
-	rtnl_rule_set_action(rule, FR_ACT_TO_TBL);
-	rtnl_rule_set_protocol(rule, VRDMA_APPLY_RT_PROTOCOL);
-	r = rtnl_rule_set_src(rule, src);
-	if (r >= 0)
-		r = add ? rtnl_rule_add(sk, rule, NLM_F_EXCL) : rtnl_rule_delete(sk, rule, 0);
-	r = r < 0 ? apply_nl_fail(r, reason) : 0;
-out:
-	nl_addr_put(src);
-	rtnl_rule_put(rule);
-	return r;
-}
-
-int apply_route_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *st,
-                        bool undo, const char **reason)
-{
-	struct nl_sock *sk = apply_nl_sock(nl);
-
-	switch (st->op) {
-	case APPLY_OP_ROUTE_ADD:
-		return route_op(sk, &st->route, !undo, reason);
-	case APPLY_OP_ROUTE_DEL:
-		return route_op(sk, &st->route, undo, reason);
-	case APPLY_OP_RULE_ADD:
-		return rule_op(sk, &st->rule, !undo, reason);
-	case APPLY_OP_RULE_DEL:
-		return rule_op(sk, &st->rule, undo, reason);
-	default:
-		*reason = "not a routing step";
-		return -EINVAL;
-	}
 }

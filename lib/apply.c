@@ -1,25 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * apply: plan objects and their getters, transactional execution with
- * rollback, drift check, the capability check, the owned-address state file,
- * the apply lock and vrdma_apply_get_vmk_netdev().
+ * apply: the public entry points: plan objects and their getters,
+ * transactional execution with rollback, the drift check, the capability
+ * check, saving the owned-address state file and the apply lock.
  *
- * Test aids (documented in vrdma_apply(3)): VRDMA_TEST_APPLY_FAIL_STEP=k
- * makes step k fail as if the kernel refused it; VRDMA_TEST_APPLY_SOFT_UPLINKS
- * lists uplink netdevs to treat as paired with a soft RDMA adapter.
+ * Test hook (built only with -Dtest_hooks=true, see vrdma_apply(3)):
+ * VRDMA_TEST_APPLY_FAIL_STEP=k makes step k (counted from 1, as the plan's
+ * text shows) fail as if the kernel refused it.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "internal.h"
+#include "apply-private.h"
 
 /* ---- owned uplink addresses ------------------------------------------------- */
 
@@ -30,50 +27,6 @@ static void strv_free(char **v, unsigned int n)
 	for (i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
-}
-
-int apply_owned_load(struct vrdma_apply_plan *plan)
-{
-	FILE *f;
-	char line[256];
-
-	f = fopen(plan->owned_path, "re");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		return vrdma_error(plan->ctx, -errno, "apply: cannot read %s: %s",
-		                   plan->owned_path, strerror(errno));
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char **n;
-		line[strcspn(line, "\n")] = '\0';
-		if (!line[0] || line[0] == '#')
-			continue;
-		n = realloc(plan->owned, sizeof(*n) * (plan->n_owned + 1));
-		if (!n || !(n[plan->n_owned] = strdup(line))) {
-			if (n)
-				plan->owned = n;
-			fclose(f);
-			return -ENOMEM;
-		}
-		plan->owned = n;
-		plan->n_owned++;
-	}
-	fclose(f);
-	return 0;
-}
-
-bool apply_owned_contains(struct vrdma_apply_plan *plan, const char *ifname,
-                          const struct apply_addr *a)
-{
-	char key[IFNAMSIZ + INET6_ADDRSTRLEN + 8];
-	unsigned int i;
-
-	snprintf(key, sizeof(key), "%s %s/%u", ifname, a->text, a->prefix);
-	for (i = 0; i < plan->n_owned; i++)
-		if (strcmp(plan->owned[i], key) == 0)
-			return true;
-	return false;
 }
 
 static int owned_save(struct vrdma_apply_plan *plan, const char **reason)
@@ -116,81 +69,34 @@ static int owned_save(struct vrdma_apply_plan *plan, const char **reason)
 static int apply_lock(struct vrdma_ctx *ctx, bool exclusive)
 {
 	const char *dir = vrdma_ctx_get_state_dir(ctx);
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
-	char path[4096];
-	int fd, waited = 0, e;
+	char path[4096], msg[1024];
+	int fd, r;
 
 	if (!dir || !dir[0])
 		return vrdma_error(ctx, -EINVAL, "apply: no state directory set");
-	e = vrdma_mkdir_p(dir, 0755);
-	if (e < 0)
-		return vrdma_error(ctx, e, "apply: cannot create state directory %s: %s "
+	r = vrdma_mkdir_p(dir, 0755);
+	if (r < 0)
+		return vrdma_error(ctx, r, "apply: cannot create state directory %s: %s "
 		                   "(it holds the apply lock; set VRDMA_STATE_DIR or "
-		                   "vrdma_ctx_set_state_dir())", dir, strerror(-e));
+		                   "vrdma_ctx_set_state_dir())", dir, strerror(-r));
 	snprintf(path, sizeof(path), "%s/%s", dir, APPLY_LOCK_FILE);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
-		fd = open(path, O_RDONLY | O_CLOEXEC); /* flock works on it too */
-	if (fd < 0) {
-		e = errno;
-		return vrdma_error(ctx, -e, "apply: cannot open lock file %s: %s", path,
-		                   strerror(e));
+	r = vrdma_lock_acquire(ctx, path, exclusive ? LOCK_EX : LOCK_SH,
+	                       APPLY_LOCK_TIMEOUT_MS, &fd);
+	if (r == -EBUSY) {
+		snprintf(msg, sizeof(msg), "%s", vrdma_ctx_get_error(ctx));
+		return vrdma_error(ctx, r, "apply: %s (another apply holds it: a plan "
+		                   "holds the lock until it is executed or released)", msg);
 	}
-	for (;;) {
-		if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
-			break;
-		e = errno;
-		if (e != EWOULDBLOCK && e != EINTR) {
-			close(fd);
-			return vrdma_error(ctx, -e, "apply: cannot lock %s: %s", path,
-			                   strerror(e));
-		}
-		if (waited >= APPLY_LOCK_TIMEOUT_MS) {
-			close(fd);
-			return vrdma_error(ctx, -EBUSY, "apply: %s is still locked by another "
-			                   "apply after %d s (a plan holds the lock until it "
-			                   "is executed or released)", path,
-			                   APPLY_LOCK_TIMEOUT_MS / 1000);
-		}
-		if (waited == 0)
-			info(ctx, "apply: waiting for %s (another apply is running)", path);
-		nanosleep(&pause, NULL);
-		waited += 20;
-	}
-	dbg(ctx, "apply: %s lock on %s taken", exclusive ? "exclusive" : "shared", path);
-	return fd;
+	return r < 0 ? r : fd;
 }
 
 static void apply_unlock(int *fd)
 {
-	if (*fd >= 0)
-		close(*fd); /* releases the flock */
+	vrdma_lock_release(*fd);
 	*fd = -1;
 }
 
 /* ---- plan objects ---------------------------------------------------------- */
-
-static const char *const action_names[] = { "create", "modify", "delete" };
-static const char *const strategy_names[] = { "macvlan", "vlan+macvlan", "vlan", "uplink" };
-static const char *const object_names[] = { "link", "address", "route", "rule" };
-
-VRDMA_EXPORT const char *vrdma_apply_object_to_string(int object)
-{
-	return object >= 0 && (size_t)object < ARRAY_SIZE(object_names) ?
-	       object_names[object] : NULL;
-}
-
-VRDMA_EXPORT const char *vrdma_apply_action_to_string(int action)
-{
-	return action >= 0 && (size_t)action < ARRAY_SIZE(action_names) ?
-	       action_names[action] : NULL;
-}
-
-VRDMA_EXPORT const char *vrdma_apply_strategy_to_string(int strategy)
-{
-	return strategy >= 0 && (size_t)strategy < ARRAY_SIZE(strategy_names) ?
-	       strategy_names[strategy] : NULL;
-}
 
 static void plan_free(struct vrdma_apply_plan *plan)
 {
@@ -211,44 +117,26 @@ static void plan_free(struct vrdma_apply_plan *plan)
 	free(plan);
 }
 
-static int discover(struct vrdma_ctx *ctx, struct vrdma_host **host)
-{
-	int r = vrdma_host_discover(ctx, VRDMA_DISCOVER_READ_ONLY | VRDMA_DISCOVER_NO_GIDS,
-	                            host);
-	if (r < 0 && !vrdma_ctx_get_error(ctx)[0])
-		return vrdma_error(ctx, r, "apply: host discovery failed: %s", strerror(-r));
-	return r;
-}
-
 /* Plan under the lock: exclusive (kept by the plan) or shared (dropped). */
 static int plan_locked(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
                        struct vrdma_host *host, bool exclusive,
                        struct vrdma_apply_plan **ret)
 {
-	struct vrdma_host *own = NULL;
 	struct vrdma_apply_plan *plan;
 	int r, fd;
 
-	if (!ctx || !cfg || !ret)
-		return -EINVAL;
-	*ret = NULL;
-	vrdma_error_clear(ctx);
+	if (!cfg)
+		return vrdma_error(ctx, -EINVAL, "apply: no configuration given");
+	if (!host)
+		return vrdma_error(ctx, -EINVAL, "apply: no host given (discover or load "
+		                   "one: vrdma_host_discover(), vrdma_host_load())");
 	fd = apply_lock(ctx, exclusive);
 	if (fd < 0)
 		return fd;
-	if (!host) {
-		r = discover(ctx, &own);
-		if (r < 0) {
-			apply_unlock(&fd);
-			return r;
-		}
-		host = own;
-	}
 	plan = calloc(1, sizeof(*plan));
 	if (!plan) {
-		vrdma_host_unref(own);
 		apply_unlock(&fd);
-		return -ENOMEM;
+		return vrdma_error(ctx, -ENOMEM, "apply: out of memory");
 	}
 	plan->refcount = 1;
 	plan->lock_fd = fd;
@@ -256,17 +144,18 @@ static int plan_locked(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 	if (asprintf(&plan->owned_path, "%s/%s", vrdma_ctx_get_state_dir(ctx),
 	             APPLY_OWNED_FILE) < 0) {
 		plan->owned_path = NULL;
-		r = -ENOMEM;
+		r = vrdma_error(ctx, -ENOMEM, "apply: out of memory");
 	} else {
 		r = apply_plan_build(ctx, cfg, host, plan);
 	}
-	vrdma_host_unref(own);
 	if (!exclusive)
 		apply_unlock(&plan->lock_fd);
 	if (r < 0) {
 		plan_free(plan);
 		return r;
 	}
+	/* absent optional values read while planning are no error */
+	vrdma_error_clear(ctx);
 	dbg(ctx, "apply plan: %u steps, %u notes", plan->n_steps, plan->n_notes);
 	*ret = plan;
 	return 0;
@@ -276,6 +165,11 @@ VRDMA_EXPORT int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cf
                                   struct vrdma_host *host,
                                   struct vrdma_apply_plan **ret)
 {
+	if (!ctx)
+		return -EINVAL;
+	vrdma_error_clear(ctx);
+	if (!ret)
+		return vrdma_error(ctx, -EINVAL, "apply: no place for the plan (ret is NULL)");
 	return plan_locked(ctx, cfg, host, true, ret);
 }
 
@@ -303,12 +197,21 @@ VRDMA_EXPORT int vrdma_apply_plan_get_n_steps(struct vrdma_apply_plan *plan)
 	return plan ? (int)plan->n_steps : -EINVAL;
 }
 
-VRDMA_EXPORT struct vrdma_apply_step *vrdma_apply_plan_get_step(struct vrdma_apply_plan *plan,
-                                                                int number)
+VRDMA_EXPORT int vrdma_apply_plan_get_step(struct vrdma_apply_plan *plan, unsigned int i,
+                                           struct vrdma_apply_step **ret)
 {
-	if (!plan || number < 1 || (unsigned int)number > plan->n_steps)
-		return NULL;
-	return &plan->steps[number - 1];
+	if (!plan)
+		return -EINVAL;
+	vrdma_error_clear(plan->ctx);
+	if (!ret)
+		return vrdma_error(plan->ctx, -EINVAL, "apply plan: no place for step %u "
+		                   "(ret is NULL)", i);
+	if (i >= plan->n_steps)
+		return vrdma_error(plan->ctx, -ENOENT, "apply plan: no step %u (it has %u "
+		                   "steps, indexes 0-%d)", i, plan->n_steps,
+		                   (int)plan->n_steps - 1);
+	*ret = &plan->steps[i];
+	return 0;
 }
 
 VRDMA_EXPORT int vrdma_apply_plan_get_n_notes(struct vrdma_apply_plan *plan)
@@ -316,54 +219,62 @@ VRDMA_EXPORT int vrdma_apply_plan_get_n_notes(struct vrdma_apply_plan *plan)
 	return plan ? (int)plan->n_notes : -EINVAL;
 }
 
-VRDMA_EXPORT const char *vrdma_apply_plan_get_note(struct vrdma_apply_plan *plan, int i)
+VRDMA_EXPORT int vrdma_apply_plan_get_note(struct vrdma_apply_plan *plan, unsigned int i,
+                                           const char **ret)
 {
-	if (!plan || i < 0 || (unsigned int)i >= plan->n_notes)
-		return NULL;
-	return plan->notes[i];
+	if (!plan)
+		return -EINVAL;
+	vrdma_error_clear(plan->ctx);
+	if (!ret)
+		return vrdma_error(plan->ctx, -EINVAL, "apply plan: no place for note %u "
+		                   "(ret is NULL)", i);
+	if (i >= plan->n_notes)
+		return vrdma_error(plan->ctx, -ENOENT, "apply plan: no note %u (it has %u "
+		                   "notes)", i, plan->n_notes);
+	*ret = plan->notes[i];
+	return 0;
 }
 
-VRDMA_EXPORT int vrdma_apply_plan_to_string(struct vrdma_apply_plan *plan, char **ret)
+VRDMA_EXPORT int vrdma_apply_plan_format(struct vrdma_apply_plan *plan, char **ret)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	unsigned int i;
 	FILE *f;
 
-	if (!plan || !ret)
+	if (!plan)
 		return -EINVAL;
+	vrdma_error_clear(plan->ctx);
+	if (!ret)
+		return vrdma_error(plan->ctx, -EINVAL, "apply plan: no place for the text "
+		                   "(ret is NULL)");
 	f = open_memstream(&buf, &len);
 	if (!f)
-		return -ENOMEM;
+		return vrdma_error(plan->ctx, -ENOMEM, "apply plan: out of memory");
 	if (plan->n_steps == 0)
 		fprintf(f, "no changes\n");
 	for (i = 0; i < plan->n_steps; i++)
-		fprintf(f, "%3d. %s\n", plan->steps[i].number, plan->steps[i].description);
+		fprintf(f, "%3u. %s\n", i + 1, plan->steps[i].description);
 	for (i = 0; i < plan->n_notes; i++)
 		fprintf(f, "note: %s\n", plan->notes[i]);
 	if (fclose(f) != 0) {
 		free(buf);
-		return -ENOMEM;
+		return vrdma_error(plan->ctx, -ENOMEM, "apply plan: out of memory");
 	}
 	*ret = buf;
 	return 0;
 }
 
-VRDMA_EXPORT int vrdma_apply_plan_get_n_writes(struct vrdma_apply_plan *plan)
+VRDMA_EXPORT bool vrdma_apply_plan_is_executed(struct vrdma_apply_plan *plan)
 {
-	return plan ? plan->n_writes : -EINVAL;
-}
-
-VRDMA_EXPORT int vrdma_apply_plan_get_result(struct vrdma_apply_plan *plan)
-{
-	return plan ? plan->result : -EINVAL;
+	return plan && plan->executed;
 }
 
 /* ---- steps --------------------------------------------------------------------- */
 
-VRDMA_EXPORT int vrdma_apply_step_get_number(struct vrdma_apply_step *step)
+VRDMA_EXPORT int vrdma_apply_step_get_index(struct vrdma_apply_step *step)
 {
-	return step ? step->number : -EINVAL;
+	return step ? (int)step->index : -EINVAL;
 }
 
 VRDMA_EXPORT int vrdma_apply_step_get_action(struct vrdma_apply_step *step)
@@ -386,14 +297,37 @@ VRDMA_EXPORT const char *vrdma_apply_step_get_attribute(struct vrdma_apply_step 
 	return step ? step->attribute : NULL;
 }
 
-VRDMA_EXPORT const char *vrdma_apply_step_get_old_value(struct vrdma_apply_step *step)
+/* Old or new value of a step: -ENOENT for the old of a create, the new of a delete. */
+static int step_value(struct vrdma_apply_step *step, bool new, const char **ret)
 {
-	return step ? step->old_value : NULL;
+	const char *v;
+
+	if (!step)
+		return -EINVAL;
+	vrdma_error_clear(step->plan->ctx);
+	if (!ret)
+		return vrdma_error(step->plan->ctx, -EINVAL, "apply step %u: no place for "
+		                   "the value (ret is NULL)", step->index);
+	v = new ? step->new_value : step->old_value;
+	if (!v)
+		return vrdma_error(step->plan->ctx, -ENOENT, "apply step %u (%s): a %s has "
+		                   "no %s value", step->index, step->description,
+		                   vrdma_apply_action_to_string((int)step->action),
+		                   new ? "new" : "old");
+	*ret = v;
+	return 0;
 }
 
-VRDMA_EXPORT const char *vrdma_apply_step_get_new_value(struct vrdma_apply_step *step)
+VRDMA_EXPORT int vrdma_apply_step_get_old_value(struct vrdma_apply_step *step,
+                                                const char **ret)
 {
-	return step ? step->new_value : NULL;
+	return step_value(step, false, ret);
+}
+
+VRDMA_EXPORT int vrdma_apply_step_get_new_value(struct vrdma_apply_step *step,
+                                                const char **ret)
+{
+	return step_value(step, true, ret);
 }
 
 VRDMA_EXPORT const char *vrdma_apply_step_get_description(struct vrdma_apply_step *step)
@@ -414,106 +348,134 @@ static bool have_net_admin(void)
 	return (d[CAP_TO_INDEX(CAP_NET_ADMIN)].effective & CAP_TO_MASK(CAP_NET_ADMIN)) != 0;
 }
 
-static int fail_step_from_env(void)
+#ifdef VRDMA_TEST_HOOKS
+/* Test hook: the index of the step VRDMA_TEST_APPLY_FAIL_STEP (counted from
+ * 1) names, or -1. */
+static int test_fail_step(void)
 {
 	const char *e = secure_getenv("VRDMA_TEST_APPLY_FAIL_STEP");
 	char *end;
 	long v;
 
 	if (!e || !e[0])
-		return 0;
+		return -1;
 	v = strtol(e, &end, 10);
-	return *end == '\0' && v > 0 && v < 1000000 ? (int)v : 0;
+	return *end == '\0' && v > 0 && v < 1000000 ? (int)v - 1 : -1;
+}
+#else
+static int test_fail_step(void)
+{
+	return -1;
+}
+#endif
+
+/* Do steps in order; the index of the one that failed (its error in *r and
+ * *reason), or n_steps when all were done. */
+static unsigned int run_steps(struct vrdma_apply_plan *plan, struct apply_nl *nl,
+                              int *r, const char **reason)
+{
+	int fail_at = test_fail_step();
+	unsigned int i;
+
+	for (i = 0; i < plan->n_steps; i++) {
+		struct vrdma_apply_step *st = &plan->steps[i];
+		if ((int)i == fail_at) {
+			*r = -EIO;
+			*reason = "injected failure (VRDMA_TEST_APPLY_FAIL_STEP)";
+		} else {
+			*r = apply_nl_step(nl, st, false, reason);
+		}
+		if (*r < 0)
+			return i;
+		dbg(plan->ctx, "apply: step %u done: %s", i + 1, st->description);
+	}
+	return i;
+}
+
+/* Undo steps [0, n) in reverse order; the number undone, and the first
+ * failure in undo_msg. */
+static int undo_steps(struct vrdma_apply_plan *plan, struct apply_nl *nl, unsigned int n,
+                      char *undo_msg, size_t size)
+{
+	int rolled = 0;
+
+	while (n-- > 0) {
+		const char *why = "";
+		int u = apply_nl_step(nl, &plan->steps[n], true, &why);
+		if (u >= 0)
+			rolled++;
+		else if (!undo_msg[0])
+			snprintf(undo_msg, size, "; ROLLBACK INCOMPLETE: undoing step %u "
+			         "(%s) failed: %s", n + 1, plan->steps[n].description, why);
+	}
+	return rolled;
+}
+
+static int execute_locked(struct vrdma_apply_plan *plan)
+{
+	struct vrdma_ctx *ctx = plan->ctx;
+	struct apply_nl *nl = NULL;
+	const char *reason = "";
+	char undo_msg[512] = "";
+	unsigned int failed;
+	int r = 0, rolled = 0;
+
+	r = apply_nl_open(ctx, &nl);
+	if (r < 0)
+		return r;
+	failed = run_steps(plan, nl, &r, &reason);
+	if (failed == plan->n_steps && plan->owned_changed)
+		r = owned_save(plan, &reason);
+	if (r < 0)
+		rolled = undo_steps(plan, nl, failed, undo_msg, sizeof(undo_msg));
+	else
+		info(ctx, "apply: %u steps done, %u netlink messages", plan->n_steps,
+		     apply_nl_get_n_sent(nl));
+	apply_nl_close(nl);
+	if (r >= 0)
+		return 0;
+	if (failed == plan->n_steps)
+		return vrdma_error(ctx, r, "apply: cannot record owned addresses in %s: %s; "
+		                   "rolled back %d step(s)%s", plan->owned_path, reason,
+		                   rolled, undo_msg);
+	return vrdma_error(ctx, r, "apply: step %u/%u (%s) failed: %s (%s); rolled back "
+	                   "%d completed step(s)%s", failed + 1, plan->n_steps,
+	                   plan->steps[failed].description, reason, strerror(-r),
+	                   rolled, undo_msg);
 }
 
 VRDMA_EXPORT int vrdma_apply_execute(struct vrdma_apply_plan *plan)
 {
 	struct vrdma_ctx *ctx;
-	struct apply_nl *nl = NULL;
-	const char *reason = "";
-	char undo_msg[512] = "";
-	int r = 0, fail_at, i, failed = -1, rolled = 0;
+	int r;
 
 	if (!plan)
 		return -EINVAL;
 	ctx = plan->ctx;
 	vrdma_error_clear(ctx);
-	if (plan->result != 0)
+	if (plan->ran)
 		return vrdma_error(ctx, -EALREADY, "apply: this plan was already executed");
-	if (plan->n_steps == 0 && !plan->owned_changed) {
-		plan->result = 1;
-		apply_unlock(&plan->lock_fd);
-		return 0;
-	}
-	if (!have_net_admin()) {
-		apply_unlock(&plan->lock_fd);
-		return vrdma_error(ctx, -EPERM, "apply: CAP_NET_ADMIN is needed to change "
-		                   "network devices (run as root); nothing was changed");
-	}
-	/* A plan from vrdma_apply_check() (or one whose lock was dropped)
-	 * takes the exclusive lock now. */
-	if (plan->lock_fd < 0) {
-		r = apply_lock(ctx, true);
-		if (r < 0)
-			return r;
-		plan->lock_fd = r;
-	}
-	fail_at = fail_step_from_env();
-	r = apply_nl_open(ctx, &nl);
-	if (r < 0) {
-		plan->result = r;
-		apply_unlock(&plan->lock_fd);
-		return r;
-	}
-	for (i = 0; i < (int)plan->n_steps; i++) {
-		struct vrdma_apply_step *st = &plan->steps[i];
-		if (st->number == fail_at) {
-			r = -EIO;
-			reason = "injected failure (VRDMA_TEST_APPLY_FAIL_STEP)";
-		} else {
-			r = apply_nl_step(nl, st, false, &reason);
+	if (plan->n_steps > 0 || plan->owned_changed) {
+		if (!have_net_admin()) {
+			apply_unlock(&plan->lock_fd);
+			return vrdma_error(ctx, -EPERM, "apply: CAP_NET_ADMIN is needed to "
+			                   "change network devices (run as root); nothing "
+			                   "was changed");
 		}
-		if (r < 0) {
-			failed = i;
-			break;
-		}
-		dbg(ctx, "apply: step %d done: %s", st->number, st->description);
-	}
-	if (failed < 0 && plan->owned_changed) {
-		r = owned_save(plan, &reason);
-		if (r < 0)
-			failed = (int)plan->n_steps;
-	}
-	if (failed >= 0) {
-		for (i = failed - 1; i >= 0; i--) {
-			const char *why = "";
-			int u = apply_nl_step(nl, &plan->steps[i], true, &why);
-			if (u < 0 && !undo_msg[0])
-				snprintf(undo_msg, sizeof(undo_msg),
-				         "; ROLLBACK INCOMPLETE: undoing step %d (%s) failed: %s",
-				         plan->steps[i].number, plan->steps[i].description, why);
-			else if (u >= 0)
-				rolled++;
+		/* A plan from vrdma_apply_check() (or one whose lock was dropped)
+		 * takes the exclusive lock now. */
+		if (plan->lock_fd < 0) {
+			r = apply_lock(ctx, true);
+			if (r < 0)
+				return r;
+			plan->lock_fd = r;
 		}
 	}
-	plan->n_writes = apply_nl_get_writes(nl);
-	apply_nl_close(nl);
+	plan->ran = true;
+	r = plan->n_steps > 0 || plan->owned_changed ? execute_locked(plan) : 0;
 	apply_unlock(&plan->lock_fd);
-	if (failed < 0) {
-		plan->result = 1;
-		info(ctx, "apply: %u steps done, %d netlink messages", plan->n_steps,
-		     plan->n_writes);
-		return 0;
-	}
-	plan->result = r;
-	if (failed == (int)plan->n_steps)
-		return vrdma_error(ctx, r, "apply: cannot record owned addresses in %s: %s; "
-		                   "rolled back %d step(s)%s", plan->owned_path, reason,
-		                   rolled, undo_msg);
-	return vrdma_error(ctx, r, "apply: step %d/%u (%s) failed: %s (%s); rolled back "
-	                   "%d completed step(s)%s", plan->steps[failed].number,
-	                   plan->n_steps, plan->steps[failed].description, reason,
-	                   strerror(-r), rolled, undo_msg);
+	plan->executed = r == 0;
+	return r;
 }
 
 VRDMA_EXPORT int vrdma_apply_check(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
@@ -523,8 +485,9 @@ VRDMA_EXPORT int vrdma_apply_check(struct vrdma_ctx *ctx, struct vrdma_config *c
 	struct vrdma_apply_plan *plan = NULL;
 	int r;
 
-	if (ret)
-		*ret = NULL;
+	if (!ctx)
+		return -EINVAL;
+	vrdma_error_clear(ctx);
 	r = plan_locked(ctx, cfg, host, false, &plan);
 	if (r < 0)
 		return r;
@@ -534,40 +497,4 @@ VRDMA_EXPORT int vrdma_apply_check(struct vrdma_ctx *ctx, struct vrdma_config *c
 	else
 		vrdma_apply_plan_unref(plan);
 	return r;
-}
-
-VRDMA_EXPORT int vrdma_apply_get_vmk_netdev(struct vrdma_vmk *vmk, struct vrdma_host *host,
-                                            char **netdev, char **uplink, int *strategy)
-{
-	struct vrdma_config *cfg;
-	struct vrdma_ctx *ctx;
-	struct vrdma_host *own = NULL;
-	struct apply_vmk_real real;
-	char *nd = NULL, *up = NULL;
-	int r;
-
-	if (!vmk || !(cfg = vrdma_vmk_get_config(vmk)) || !(ctx = vrdma_config_get_ctx(cfg)))
-		return -EINVAL;
-	vrdma_error_clear(ctx);
-	if (!host) {
-		r = discover(ctx, &own);
-		if (r < 0)
-			return r;
-		host = own;
-	}
-	r = apply_resolve_vmk(ctx, host, vmk, &real, NULL);
-	vrdma_host_unref(own);
-	if (r < 0)
-		return r;
-	if ((netdev && !(nd = strdup(real.netdev))) || (uplink && !(up = strdup(real.uplink)))) {
-		free(nd);
-		return -ENOMEM;
-	}
-	if (netdev)
-		*netdev = nd;
-	if (uplink)
-		*uplink = up;
-	if (strategy)
-		*strategy = real.strategy;
-	return 0;
 }

@@ -1,23 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libvrdma binding layer: private declarations.  Nothing here is part of the ABI. */
+/*
+ * libvrdma binding layer: private declarations.  Nothing here is part of the ABI.
+ *
+ * Files, each calling only the ones listed after it (no cycle):
+ *   initiator.c      choosing the source for a target
+ *   binding.c        resolving every vmk's binding; the public binding API
+ *   binding-rules.c  the checks run over computed bindings
+ *   binding-diag.c   the rule catalogue and the findings
+ * This layer sees the host and the model only through their public API, and
+ * apply through apply_resolve_vmk().
+ */
 #ifndef VRDMA_BINDING_PRIVATE_H
 #define VRDMA_BINDING_PRIVATE_H
 
 #include "apply-private.h"
 #include <vrdma/binding.h>
 
-/* ==== binding (binding*.c, initiator.c) =========================== */
-
-/*
- * Private layout of bindings, findings and initiator sources (binding.c,
- * binding-rules.c, initiator.c).  Not part of the ABI.  This layer sees the
- * host and the model only through their public API.
- */
-
-
-
-/* Rule identifiers, in code order (the table is in binding-rules.c). */
-enum vrdma_rule_id {
+/* Rule identifiers, in code order (the table is in binding-diag.c). */
+enum binding_rule_id {
 	R_PG_NO_ACTIVE,        /* B001 */
 	R_PG_MULTI_ACTIVE,     /* B002 */
 	R_PG_STANDBY,          /* B003 */
@@ -49,37 +49,44 @@ enum vrdma_rule_id {
 	R__COUNT
 };
 
-#define VRDMA_DIAG_MAX_OBJECTS 8
-#define VRDMA_BADDR_MAX (1 + VRDMA_MAX_IPV6_ADDRS)
-#define VRDMA_NETSTACK "defaultTcpipStack"
+#define BINDING_DIAG_MAX_OBJECTS 8
+#define BINDING_ADDR_MAX (1 + VRDMA_MAX_IPV6_ADDRS)
 /* Headers the kernel budgets inside a netdev MTU for RoCE (iboe_get_mtu). */
-#define VRDMA_ROCE_HEADERS (40 + 8 + 12 + 4 + 28 + 4)
+#define BINDING_ROCE_HEADERS (40 + 8 + 12 + 4 + 28 + 4)
 
-struct vrdma_diag {
-	int rule;
-	char *message;
-	char *hint;
-	int n_objects;
-	char *kinds[VRDMA_DIAG_MAX_OBJECTS];
-	char *names[VRDMA_DIAG_MAX_OBJECTS];
-	struct vrdma_binding *binding;
-	int seq; /* creation order, for a stable sort */
+struct vrdma_rule {
+	const char *code;
+	const char *name;
+	int severity;
+	const char *summary;
 };
 
-struct vrdma_diag_list {
+struct vrdma_diag {
+	struct vrdma_ctx *ctx;         /* for error messages (the list's) */
+	int rule;                      /* enum binding_rule_id */
+	char *message;
+	char *hint;
+	unsigned int n_objects;
+	char *kinds[BINDING_DIAG_MAX_OBJECTS];
+	char *names[BINDING_DIAG_MAX_OBJECTS];
+	struct vrdma_binding *binding; /* NULL: about no single vmk */
+	int seq;                       /* creation order, for a stable sort */
+};
+
+struct binding_diag_list {
+	struct vrdma_ctx *ctx;         /* borrowed from the list's owner */
 	struct vrdma_diag **items;
-	int n;
+	unsigned int n;
 	bool oom;
 };
 
 /* One configured address of a vmk. */
-struct vrdma_baddr {
+struct binding_addr {
+	struct vrdma_inaddr addr;      /* with its configured prefix */
 	char str[INET6_ADDRSTRLEN];
-	int family;
-	uint8_t raw[16];
-	int prefixlen;
-	struct vrdma_addr *live; /* the address on the vmk's netdev, NULL if absent */
-	int gid_index;           /* RoCE v2 GID on the binding's port, -1 none */
+	uint8_t gid[16];               /* its RoCE GID form (IPv4-mapped for IPv4) */
+	struct vrdma_addr *live;       /* the address on the vmk's netdev, NULL if absent */
+	int gid_index;                 /* RoCE v2 GID on the binding's port, -1 none */
 };
 
 struct vrdma_binding {
@@ -88,18 +95,20 @@ struct vrdma_binding {
 	struct vrdma_portgroup *pg;
 	struct vrdma_switch *sw;
 	int n_active, n_standby;
-	char *uplink_name;             /* the single active uplink's device */
+	char *uplink_name;             /* the first active uplink's device */
 	struct vrdma_uplink *uplink;
 	struct vrdma_netdev *uplink_netdev;
 	struct vrdma_adapter *adapter;
 	struct vrdma_port *port;
-	struct vrdma_netdev *netdev;   /* carries the vmk's addresses */
+	int strategy;                  /* apply's, -1 when it cannot realise the vmk */
+	struct vrdma_netdev *netdev;   /* carries the vmk's addresses (apply's choice) */
 	int mtu;
-	struct vrdma_baddr addrs[VRDMA_BADDR_MAX];
-	int n_addrs;
+	int mtu_fit;                   /* the RoCE MTU mtu allows, -ERANGE none */
+	struct binding_addr addrs[BINDING_ADDR_MAX];
+	unsigned int n_addrs;
 	int state;
 	struct vrdma_diag **diags;     /* borrowed from set->diags */
-	int n_diags;
+	unsigned int n_diags;
 };
 
 struct vrdma_bindings {
@@ -108,8 +117,8 @@ struct vrdma_bindings {
 	struct vrdma_host *host;
 	struct vrdma_config *cfg;
 	struct vrdma_binding *items;
-	int n;
-	struct vrdma_diag_list diags;
+	unsigned int n;
+	struct binding_diag_list diags;
 };
 
 struct vrdma_source {
@@ -118,37 +127,28 @@ struct vrdma_source {
 	struct vrdma_binding *binding;
 	char *target;
 	int service;
-	int addr_index;
+	unsigned int addr_index;
 	char *gateway;
-	struct vrdma_diag_list diags;
+	struct binding_diag_list diags;
 };
 
-/* binding-rules.c */
-struct vrdma_diag *vrdma_diag_new(struct vrdma_diag_list *list, struct vrdma_binding *bd,
-                                  int rule);
-void vrdma_diag_object(struct vrdma_diag_list *list, struct vrdma_diag *d, const char *kind,
-                       const char *name);
-void vrdma_diag_message(struct vrdma_diag_list *list, struct vrdma_diag *d, const char *fmt,
-                        ...) VRDMA_PRINTF(3, 4);
-void vrdma_diag_hint(struct vrdma_diag_list *list, struct vrdma_diag *d, const char *fmt,
-                     ...) VRDMA_PRINTF(3, 4);
-void vrdma_diag_list_clear(struct vrdma_diag_list *list);
+/* ---- binding-diag.c ------------------------------------------------------------ */
+
+struct vrdma_diag *binding_diag_new(struct binding_diag_list *list, struct vrdma_binding *bd,
+                                    int rule);
+void binding_diag_object(struct binding_diag_list *list, struct vrdma_diag *d, const char *kind,
+                         const char *name);
+void binding_diag_message(struct binding_diag_list *list, struct vrdma_diag *d, const char *fmt,
+                          ...) VRDMA_PRINTF(3, 4);
+void binding_diag_hint(struct binding_diag_list *list, struct vrdma_diag *d, const char *fmt,
+                       ...) VRDMA_PRINTF(3, 4);
+void binding_diag_list_clear(struct binding_diag_list *list);
 /* Sort by vmk (configuration order, host-level findings last) then code. */
-void vrdma_diag_list_sort(struct vrdma_diag_list *list);
-int vrdma_rule_severity(int rule);
-const char *vrdma_rule_code(int rule);
-/* Run every rule over the computed bindings. */
-void vrdma_bindings_run_rules(struct vrdma_bindings *b);
+void binding_diag_list_sort(struct binding_diag_list *list);
 
-/* binding.c */
-bool vrdma_binding_has_rule(struct vrdma_binding *bd, int rule);
-/* Lowest physical netdevs under `d` (via link and lower devices). */
-int vrdma_netdev_physical_lowers(struct vrdma_netdev *d, struct vrdma_netdev **out, int max);
-/* 16-byte GID form of an address (IPv4-mapped for IPv4). */
-void vrdma_addr_to_gid_raw(int family, const uint8_t *raw, uint8_t gid[16]);
-/* Does addr/prefix (raw, family) contain target? */
-bool vrdma_prefix_contains(int family, const uint8_t *net, int prefixlen, const uint8_t *target);
-int vrdma_binding_ref_index(struct vrdma_binding *bd);
+/* ---- binding-rules.c ----------------------------------------------------------- */
 
+/* Run every rule over the computed bindings (findings go to b->diags). */
+void binding_run_rules(struct vrdma_bindings *b);
 
 #endif /* VRDMA_BINDING_PRIVATE_H */

@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "model-private.h"
 
-#define CONFIG_MAX_SIZE (16u << 20)
+#define CONFIG_MAX_SIZE (1u << 20) /* bytes: 1 MiB */
 
 /* As root, refuse a directory that others may write into (unless sticky
  * and root-owned, as /tmp) and a directory not owned by root. */
@@ -48,13 +48,14 @@ static int check_dir(struct vrdma_ctx *ctx, const char *path)
 	return r;
 }
 
-/* As root, refuse a file others could have written. */
+/* A regular file of at most CONFIG_MAX_SIZE bytes; as root, refuse one
+ * others could have written. */
 static int check_file_stat(struct vrdma_ctx *ctx, const char *path, const struct stat *st)
 {
-	if (!S_ISREG(st->st_mode))
-		return vrdma_error(ctx, -EINVAL, "config file %s: not a regular file", path);
-	if (geteuid() != 0)
-		return 0;
+	int r = vrdma_json_check_file(ctx, "config file", path, st, CONFIG_MAX_SIZE);
+
+	if (r < 0 || geteuid() != 0)
+		return r;
 	if (st->st_uid != 0)
 		return vrdma_error(ctx, -EPERM,
 		                   "config file %s: owned by uid %u, not root; refusing it while "
@@ -67,7 +68,8 @@ static int check_file_stat(struct vrdma_ctx *ctx, const char *path, const struct
 	return 0;
 }
 
-/* Open for reading; -ENOENT if missing.  *fd_out >= 0 on success. */
+/* Open for reading (never blocking on a FIFO: O_NONBLOCK, then fstat);
+ * -ENOENT if missing.  *fd_out >= 0 on success. */
 static int open_config(struct vrdma_ctx *ctx, const char *path, int *fd_out)
 {
 	struct stat st;
@@ -88,7 +90,8 @@ static int open_config(struct vrdma_ctx *ctx, const char *path, int *fd_out)
 		if (r < 0)
 			return r;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | (geteuid() == 0 ? O_NOFOLLOW : 0));
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY |
+	                (geteuid() == 0 ? O_NOFOLLOW : 0));
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return vrdma_error(ctx, -ENOENT, "config file %s does not exist", path);
@@ -106,54 +109,21 @@ static int open_config(struct vrdma_ctx *ctx, const char *path, int *fd_out)
 		close(fd);
 		return r;
 	}
-	if ((uint64_t)st.st_size > CONFIG_MAX_SIZE) {
-		close(fd);
-		return vrdma_error(ctx, -EFBIG, "config file %s: larger than %u bytes", path,
-		                   CONFIG_MAX_SIZE);
-	}
 	*fd_out = fd;
 	return 0;
 }
 
-static int read_all(int fd, char **buf, size_t *len)
+/* The whole file, at most CONFIG_MAX_SIZE bytes. */
+static int read_config(struct vrdma_ctx *ctx, const char *path, char **text, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap);
+	int fd, r;
 
-	if (!b)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t k;
-		if (n + 1 >= cap) {
-			char *nb;
-			if (cap >= CONFIG_MAX_SIZE + 4096) {
-				free(b);
-				return -EFBIG;
-			}
-			nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				return -ENOMEM;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		k = read(fd, b + n, cap - n - 1);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			k = -errno;
-			free(b);
-			return (int)k;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
+	r = open_config(ctx, path, &fd);
+	if (r < 0)
+		return r;
+	r = vrdma_json_read_fd(ctx, "config file", path, fd, CONFIG_MAX_SIZE, text, len);
+	close(fd);
+	return r;
 }
 
 VRDMA_EXPORT int vrdma_config_load(struct vrdma_ctx *ctx, const char *path,
@@ -161,7 +131,7 @@ VRDMA_EXPORT int vrdma_config_load(struct vrdma_ctx *ctx, const char *path,
 {
 	char *text = NULL;
 	size_t len = 0;
-	int fd, r;
+	int r;
 
 	if (!ctx || !ret)
 		return -EINVAL;
@@ -171,13 +141,9 @@ VRDMA_EXPORT int vrdma_config_load(struct vrdma_ctx *ctx, const char *path,
 		path = vrdma_ctx_get_config_path(ctx);
 	if (!path || !path[0])
 		return vrdma_error(ctx, -EINVAL, "no configuration path");
-	r = open_config(ctx, path, &fd);
+	r = read_config(ctx, path, &text, &len);
 	if (r < 0)
 		return r;
-	r = read_all(fd, &text, &len);
-	close(fd);
-	if (r < 0)
-		return vrdma_error(ctx, r, "config file %s: %s", path, strerror(-r));
 	r = vrdma_config_from_text(ctx, path, text, len, ret);
 	free(text);
 	if (r < 0)
@@ -197,11 +163,11 @@ static int current_generation(struct vrdma_ctx *ctx, const char *path, bool *exi
 {
 	char *text = NULL;
 	size_t len;
-	int fd, r;
+	int r;
 
 	*exists = false;
 	*gen = 0;
-	r = open_config(ctx, path, &fd);
+	r = read_config(ctx, path, &text, &len);
 	if (r == -ENOENT) {
 		vrdma_error_clear(ctx);
 		return 0;
@@ -209,12 +175,10 @@ static int current_generation(struct vrdma_ctx *ctx, const char *path, bool *exi
 	if (r < 0)
 		return r;
 	*exists = true;
-	r = read_all(fd, &text, &len);
-	close(fd);
-	if (r < 0)
-		return vrdma_error(ctx, r, "config file %s: %s", path, strerror(-r));
-	r = vrdma_config_text_generation(text, len, gen);
+	r = vrdma_config_text_generation(ctx, path, text, len, gen);
 	free(text);
+	if (r == -ENOMEM)
+		return r;
 	if (r < 0)
 		return vrdma_error(ctx, -EBADMSG,
 		                   "config file %s: cannot read its generation (not a valid "

@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "internal.h"
+#include "core-private.h"
 
 #define VRDMA_ERROR_MAX 1024
 
@@ -17,8 +18,39 @@ struct vrdma_ctx {
 	void *userdata;
 	char *config_path;
 	char *state_dir;
+	/* The log function is running: calls it makes (a getter reading its
+	 * data, ...) neither clear nor record the error of the call in progress. */
+	bool in_log_fn;
 	char error[VRDMA_ERROR_MAX];
 };
+
+/* A syslog priority name ("err", "info", "debug", ...) or number 0-7; -EINVAL / -ERANGE. */
+static int parse_log_priority(const char *s)
+{
+	static const struct {
+		const char *name;
+		int prio;
+	} names[] = {
+		{ "emerg", LOG_EMERG }, { "alert", LOG_ALERT }, { "crit", LOG_CRIT },
+		{ "err", LOG_ERR }, { "error", LOG_ERR }, { "warning", LOG_WARNING },
+		{ "warn", LOG_WARNING }, { "notice", LOG_NOTICE }, { "info", LOG_INFO },
+		{ "debug", LOG_DEBUG },
+	};
+	char *end;
+	long v;
+	size_t i;
+
+	if (!s || !s[0])
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno == 0 && end != s && *end == '\0')
+		return (v >= LOG_EMERG && v <= LOG_DEBUG) ? (int)v : -ERANGE;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].prio;
+	return -EINVAL;
+}
 
 static void log_stderr(struct vrdma_ctx *ctx, int priority, const char *file,
                        int line, const char *fn, const char *format,
@@ -36,12 +68,16 @@ void vrdma_log(struct vrdma_ctx *ctx, int priority, const char *file, int line,
                const char *fn, const char *format, ...)
 {
 	va_list args;
+	bool nested;
 
 	if (!ctx->log_fn)
 		return;
+	nested = ctx->in_log_fn;
+	ctx->in_log_fn = true;
 	va_start(args, format);
 	ctx->log_fn(ctx, priority, file, line, fn, format, args);
 	va_end(args);
+	ctx->in_log_fn = nested;
 }
 
 VRDMA_EXPORT int vrdma_ctx_new(struct vrdma_ctx **ret)
@@ -63,7 +99,7 @@ VRDMA_EXPORT int vrdma_ctx_new(struct vrdma_ctx **ret)
 
 	env = secure_getenv("VRDMA_LOG");
 	if (env && env[0]) {
-		r = vrdma_parse_log_priority(env);
+		r = parse_log_priority(env);
 		if (r >= 0)
 			ctx->log_priority = r;
 	}
@@ -116,15 +152,24 @@ VRDMA_EXPORT int vrdma_ctx_set_log_fn(struct vrdma_ctx *ctx, vrdma_log_fn fn,
 {
 	if (!ctx)
 		return -EINVAL;
+	vrdma_error_clear(ctx);
 	ctx->log_fn = fn;
 	ctx->log_data = data;
 	dbg(ctx, "custom log function %p registered", (void *)(uintptr_t)fn);
 	return 0;
 }
 
-VRDMA_EXPORT void *vrdma_ctx_get_log_data(struct vrdma_ctx *ctx)
+VRDMA_EXPORT int vrdma_ctx_get_log_data(struct vrdma_ctx *ctx, void **ret)
 {
-	return ctx ? ctx->log_data : NULL;
+	if (!ctx)
+		return -EINVAL;
+	vrdma_error_clear(ctx);
+	if (!ret)
+		return vrdma_error(ctx, -EINVAL, "ctx: log data: expected an output pointer");
+	if (!ctx->log_data)
+		return vrdma_error(ctx, -ENOENT, "ctx: no log data set");
+	*ret = ctx->log_data;
+	return 0;
 }
 
 VRDMA_EXPORT int vrdma_ctx_get_log_priority(struct vrdma_ctx *ctx)
@@ -136,8 +181,12 @@ VRDMA_EXPORT int vrdma_ctx_get_log_priority(struct vrdma_ctx *ctx)
 
 VRDMA_EXPORT int vrdma_ctx_set_log_priority(struct vrdma_ctx *ctx, int priority)
 {
-	if (!ctx || priority < LOG_EMERG || priority > LOG_DEBUG)
+	if (!ctx)
 		return -EINVAL;
+	vrdma_error_clear(ctx);
+	if (priority < LOG_EMERG || priority > LOG_DEBUG)
+		return vrdma_error(ctx, -EINVAL, "ctx: log priority %d: expected %d (LOG_EMERG) "
+		                   "to %d (LOG_DEBUG)", priority, LOG_EMERG, LOG_DEBUG);
 	ctx->log_priority = priority;
 	return 0;
 }
@@ -146,20 +195,29 @@ VRDMA_EXPORT int vrdma_ctx_set_userdata(struct vrdma_ctx *ctx, void *userdata)
 {
 	if (!ctx)
 		return -EINVAL;
+	vrdma_error_clear(ctx);
 	ctx->userdata = userdata;
 	return 0;
 }
 
-VRDMA_EXPORT void *vrdma_ctx_get_userdata(struct vrdma_ctx *ctx)
+VRDMA_EXPORT int vrdma_ctx_get_userdata(struct vrdma_ctx *ctx, void **ret)
 {
-	return ctx ? ctx->userdata : NULL;
+	if (!ctx)
+		return -EINVAL;
+	vrdma_error_clear(ctx);
+	if (!ret)
+		return vrdma_error(ctx, -EINVAL, "ctx: user data: expected an output pointer");
+	if (!ctx->userdata)
+		return vrdma_error(ctx, -ENOENT, "ctx: no user data set");
+	*ret = ctx->userdata;
+	return 0;
 }
 
 int vrdma_error(struct vrdma_ctx *ctx, int error, const char *format, ...)
 {
 	va_list args;
 
-	if (!ctx)
+	if (!ctx || ctx->in_log_fn)
 		return error;
 	va_start(args, format);
 	vsnprintf(ctx->error, sizeof(ctx->error), format, args);
@@ -170,7 +228,7 @@ int vrdma_error(struct vrdma_ctx *ctx, int error, const char *format, ...)
 
 void vrdma_error_clear(struct vrdma_ctx *ctx)
 {
-	if (ctx)
+	if (ctx && !ctx->in_log_fn)
 		ctx->error[0] = '\0';
 }
 
@@ -181,9 +239,14 @@ VRDMA_EXPORT const char *vrdma_ctx_get_error(struct vrdma_ctx *ctx)
 
 VRDMA_EXPORT int vrdma_ctx_set_config_path(struct vrdma_ctx *ctx, const char *path)
 {
-	if (!ctx || !path || !path[0])
+	if (!ctx)
 		return -EINVAL;
-	return vrdma_strdup_replace(&ctx->config_path, path);
+	vrdma_error_clear(ctx);
+	if (!path || !path[0])
+		return vrdma_error(ctx, -EINVAL, "ctx: config path: expected a non-empty path");
+	if (vrdma_strdup_replace(&ctx->config_path, path) < 0)
+		return vrdma_error(ctx, -ENOMEM, "ctx: config path '%s': out of memory", path);
+	return 0;
 }
 
 VRDMA_EXPORT const char *vrdma_ctx_get_config_path(struct vrdma_ctx *ctx)
@@ -193,9 +256,14 @@ VRDMA_EXPORT const char *vrdma_ctx_get_config_path(struct vrdma_ctx *ctx)
 
 VRDMA_EXPORT int vrdma_ctx_set_state_dir(struct vrdma_ctx *ctx, const char *path)
 {
-	if (!ctx || !path || !path[0])
+	if (!ctx)
 		return -EINVAL;
-	return vrdma_strdup_replace(&ctx->state_dir, path);
+	vrdma_error_clear(ctx);
+	if (!path || !path[0])
+		return vrdma_error(ctx, -EINVAL, "ctx: state directory: expected a non-empty path");
+	if (vrdma_strdup_replace(&ctx->state_dir, path) < 0)
+		return vrdma_error(ctx, -ENOMEM, "ctx: state directory '%s': out of memory", path);
+	return 0;
 }
 
 VRDMA_EXPORT const char *vrdma_ctx_get_state_dir(struct vrdma_ctx *ctx)

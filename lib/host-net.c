@@ -15,7 +15,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/vlan.h>
 
-#include "internal.h"
+#include "host-private.h"
 
 static char *format_hwaddr(struct nl_addr *a)
 {

@@ -10,16 +10,17 @@
 
 /*
  * Private layout of the host snapshot objects, shared by host.c (objects,
- * getters, linking), host-net.c, host-sysfs.c, host-verbs.c,
- * host-rdmanl.c, alias.c and snapshot.c.  Not part of the ABI.
+ * linking), host-get.c (the public getters), host-discover.c (live
+ * discovery: host-net.c, host-sysfs.c, host-rdmanl.c, host-verbs.c,
+ * alias.c) and snapshot.c.  Not part of the ABI.  Upper layers see it too
+ * and may read fields directly where a public getter would record an
+ * expected -ENOENT on the context.
  *
  * Build order: the discovery sources (or the snapshot loader) fill the raw
  * fields (names, numbers); vrdma_host_link() then sorts the objects,
  * resolves every name into a pointer and derives the uplink list, so live
  * and loaded hosts go through the same code.
  */
-
-
 
 #define VRDMA_ADDRSTRLEN 46 /* INET6_ADDRSTRLEN */
 #define VRDMA_GUIDSTRLEN 20 /* "xxxx:xxxx:xxxx:xxxx" + NUL */
@@ -157,12 +158,8 @@ struct vrdma_netdev *vrdma_host_add_netdev(struct vrdma_host *host, int ifindex,
 struct vrdma_netdev *vrdma_host_lookup_netdev(struct vrdma_host *host, const char *name);
 struct vrdma_netdev *vrdma_host_lookup_ifindex(struct vrdma_host *host, int ifindex);
 int vrdma_adapter_set_n_ports(struct vrdma_adapter *a, int n);
-void vrdma_guid_to_string(uint64_t guid, char buf[VRDMA_GUIDSTRLEN]);
 int vrdma_guid_from_string(const char *s, uint64_t *ret);
 int vrdma_mtu_enum_to_bytes(int mtu);
-int vrdma_ib_speed_mbps(int active_speed, int active_width, int *lanes);
-/* Fill gid->str/ip/family from gid->raw. */
-void vrdma_gid_derive(struct vrdma_gid *gid);
 /* Sort, resolve names into pointers, derive uplinks; -EINVAL with an error
  * message (prefixed by `where`) on inconsistencies. */
 int vrdma_host_link(struct vrdma_host *host, const char *where);
@@ -175,16 +172,14 @@ int vrdma_host_net_discover(struct vrdma_host *host);
 /* host-sysfs.c */
 int vrdma_host_sysfs_netdevs(struct vrdma_host *host);
 int vrdma_host_sysfs_adapters(struct vrdma_host *host);
-const char *vrdma_pci_describe(int vendor, int device, char *buf, size_t len);
 /* host-rdmanl.c: adapters and ports from RDMA netlink; 0 when the kernel
  * has no RDMA netlink. */
 int vrdma_host_rdmanl_discover(struct vrdma_host *host);
 /* host-verbs.c: attributes and GID tables from libibverbs. */
-int vrdma_host_verbs_discover(struct vrdma_host *host, unsigned flags);
+int vrdma_host_verbs_discover(struct vrdma_host *host, unsigned int flags);
 /* alias.c */
-int vrdma_alias_assign(struct vrdma_host *host, unsigned flags);
+int vrdma_alias_assign(struct vrdma_host *host, unsigned int flags);
 /* snapshot.c */
 int vrdma_snapshot_write(struct vrdma_host *host, char **ret);
-
 
 #endif /* VRDMA_HOST_PRIVATE_H */

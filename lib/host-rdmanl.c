@@ -16,7 +16,7 @@
 #include <linux/netlink.h>
 #include <rdma/rdma_netlink.h>
 
-#include "internal.h"
+#include "host-private.h"
 
 struct nl_walk {
 	struct vrdma_host *host;

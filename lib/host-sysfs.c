@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "host-private.h"
 
 static const char *sysfs_root(void)
 {
@@ -189,7 +189,7 @@ static const struct {
 	{ 0x1d0f, 0xefa0, "Elastic Fabric Adapter (EFA)" },
 };
 
-const char *vrdma_pci_describe(int vendor, int device, char *buf, size_t len)
+static const char *pci_describe(int vendor, int device, char *buf, size_t len)
 {
 	const char *vn = NULL, *dn = NULL;
 	size_t i;
@@ -250,7 +250,7 @@ int vrdma_host_sysfs_adapters(struct vrdma_host *h)
 		if (a->description)
 			continue;
 		if (a->pci && vendor >= 0 && device >= 0) {
-			a->description = strdup(vrdma_pci_describe(vendor, device, desc, sizeof(desc)));
+			a->description = strdup(pci_describe(vendor, device, desc, sizeof(desc)));
 		} else if (a->driver && strcmp(a->driver, "rdma_rxe") == 0) {
 			a->description = strdup("Soft-RoCE");
 		} else if (a->driver && strcmp(a->driver, "siw") == 0) {

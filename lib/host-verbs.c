@@ -10,7 +10,37 @@
 
 #include <infiniband/verbs.h>
 
-#include "internal.h"
+#include "host-private.h"
+
+/* IBTA active_speed code -> lane rate in Mb/s; active_width code -> lanes. */
+static int ib_speed_mbps(int speed, int width, int *lanes)
+{
+	int rate, n;
+
+	switch (speed) {
+	case 1: rate = 2500; break;     /* SDR */
+	case 2: rate = 5000; break;     /* DDR */
+	case 4: rate = 10000; break;    /* QDR */
+	case 8: rate = 10000; break;    /* FDR10 */
+	case 16: rate = 14000; break;   /* FDR */
+	case 32: rate = 25000; break;   /* EDR */
+	case 64: rate = 50000; break;   /* HDR */
+	case 128: rate = 100000; break; /* NDR */
+	case 256: rate = 200000; break; /* XDR */
+	default: rate = 0; break;
+	}
+	switch (width) {
+	case 1: n = 1; break;
+	case 2: n = 4; break;
+	case 4: n = 8; break;
+	case 8: n = 12; break;
+	case 16: n = 2; break;
+	default: n = 0; break;
+	}
+	if (lanes)
+		*lanes = n;
+	return rate * n;
+}
 
 static int add_gids(struct vrdma_host *h, struct vrdma_adapter *a, struct ibv_context *c,
                     size_t total)
@@ -57,7 +87,7 @@ static int add_gids(struct vrdma_host *h, struct vrdma_adapter *a, struct ibv_co
 	return 0;
 }
 
-static int query_one(struct vrdma_host *h, struct ibv_device *dev, unsigned flags)
+static int query_one(struct vrdma_host *h, struct ibv_device *dev, unsigned int flags)
 {
 	struct ibv_device_attr_ex attr;
 	struct vrdma_adapter *a;
@@ -109,7 +139,7 @@ static int query_one(struct vrdma_host *h, struct ibv_device *dev, unsigned flag
 		p->phys_state = pa.phys_state;
 		p->active_mtu = vrdma_mtu_enum_to_bytes(pa.active_mtu);
 		p->max_mtu = vrdma_mtu_enum_to_bytes(pa.max_mtu);
-		p->speed = vrdma_ib_speed_mbps(pa.active_speed, pa.active_width, &p->width);
+		p->speed = ib_speed_mbps(pa.active_speed, pa.active_width, &p->width);
 		p->link_layer = pa.link_layer;
 		p->gid_tbl_len = pa.gid_tbl_len;
 		total += (size_t)pa.gid_tbl_len;
@@ -121,7 +151,7 @@ out:
 	return r;
 }
 
-int vrdma_host_verbs_discover(struct vrdma_host *h, unsigned flags)
+int vrdma_host_verbs_discover(struct vrdma_host *h, unsigned int flags)
 {
 	struct ibv_device **list;
 	int n = 0, i, r = 0;

@@ -6,15 +6,23 @@
 #include "core-private.h"
 #include <vrdma/model.h>
 
-/* ==== model (model.c, vmk.c, config-*.c) ========================== */
-
 /*
- * Private structures of the model (model.c, vmk.c, config-json.c,
- * config-file.c).  Nothing here is part of the ABI; other layers use the
- * public API in <vrdma/model.h>.
+ * Private structures of the model (model.c, config.c, switch.c,
+ * portgroup.c, vmk.c, config-json.c, config-file.c).  Nothing here is part
+ * of the ABI; other layers use the public API in <vrdma/model.h>.
+ *
+ * Files and who calls whom (no cycle; config-*.c use the public API):
+ *   config.c      the configuration object      -> switch.c, vmk.c
+ *   switch.c      vrdma_config_add_switch, ...  -> portgroup.c, model.c
+ *   portgroup.c   vrdma_switch_add_portgroup... -> model.c
+ *   vmk.c         vrdma_config_add_vmk, ...     -> model.c
+ *   model.c       rules they share: names, failover lists
+ *
+ * Children are borrowed from the configuration and never counted.  A
+ * removed switch or vmk moves to its configuration's "removed" list, a
+ * removed port group to its switch's, and is freed with the configuration:
+ * handles kept elsewhere (vrdma_bindings) never dangle.
  */
-
-
 
 struct vrdma_failover {
 	char **active;
@@ -37,12 +45,15 @@ struct vrdma_config {
 	unsigned int n_switches;
 	struct vrdma_vmk **vmks;
 	unsigned int n_vmks;
+	struct vrdma_switch **removed_switches;
+	unsigned int n_removed_switches;
+	struct vrdma_vmk **removed_vmks;
+	unsigned int n_removed_vmks;
 };
 
 struct vrdma_switch {
-	int refcount;
-	struct vrdma_ctx *ctx;
-	struct vrdma_config *cfg;       /* weak; NULL when detached */
+	struct vrdma_ctx *ctx;          /* the configuration's */
+	struct vrdma_config *cfg;
 	char *name;
 	enum vrdma_switch_type type;
 	char ifname[VRDMA_IFNAME_MAX + 1];
@@ -53,6 +64,8 @@ struct vrdma_switch {
 	struct vrdma_failover failover;
 	struct vrdma_portgroup **pgs;
 	unsigned int n_pgs;
+	struct vrdma_portgroup **removed_pgs;
+	unsigned int n_removed_pgs;
 };
 
 struct vrdma_vlan_range {
@@ -60,9 +73,8 @@ struct vrdma_vlan_range {
 };
 
 struct vrdma_portgroup {
-	int refcount;
-	struct vrdma_ctx *ctx;
-	struct vrdma_switch *sw;        /* weak; NULL when the switch is gone */
+	struct vrdma_ctx *ctx;          /* the configuration's */
+	struct vrdma_switch *sw;
 	char *name;
 	int vlan_id;                    /* 0-4094, 4095 = trunk */
 	struct vrdma_vlan_range ranges[VRDMA_MAX_VLAN_RANGES]; /* vDS trunk */
@@ -79,10 +91,9 @@ struct vrdma_ip6 {
 };
 
 struct vrdma_vmk {
-	int refcount;
-	struct vrdma_ctx *ctx;
-	struct vrdma_config *cfg;       /* weak; NULL when detached */
-	struct vrdma_portgroup *pg;     /* weak; NULL when detached */
+	struct vrdma_ctx *ctx;          /* the configuration's */
+	struct vrdma_config *cfg;
+	struct vrdma_portgroup *pg;
 	char name[VRDMA_IFNAME_MAX + 1];
 	uint8_t mac[6];
 	char mac_text[18];
@@ -101,27 +112,39 @@ struct vrdma_vmk {
 	unsigned int tags;
 };
 
-/* model.c */
+/* model.c: names */
 int vrdma_model_check_name(struct vrdma_ctx *ctx, const char *what,
                            const char *name);
 int vrdma_model_check_ifname(struct vrdma_ctx *ctx, const char *what,
                              const char *owner, const char *ifname,
                              size_t max);
 bool vrdma_model_is_vmk_name(const char *name, unsigned int *num);
-int vrdma_config_portgroup_total(struct vrdma_config *cfg);
-bool vrdma_switch_has_uplink(struct vrdma_switch *sw, const char *name);
-/* Effective failover of a port group. */
-const struct vrdma_failover *vrdma_portgroup_effective(struct vrdma_portgroup *pg);
-/* Which switch (other than `except`) uses device `dev`, NULL if none. */
-struct vrdma_switch *vrdma_config_device_user(struct vrdma_config *cfg,
-                                              const char *dev,
-                                              struct vrdma_switch *except);
+/* The first vmk on pg, NULL if none. */
+struct vrdma_vmk *vrdma_model_first_vmk_on(struct vrdma_portgroup *pg);
 
-/* vmk.c */
-void vrdma_vmk_detach(struct vrdma_vmk *vmk);
-int vrdma_vmk_new_internal(struct vrdma_config *cfg, const char *name,
-                           struct vrdma_portgroup *pg, struct vrdma_vmk **ret);
-int vrdma_parse_mac(const char *s, uint8_t mac[6]);
+/* model.c: failover lists.  `what` and `owner` name the object in messages
+ * ("switch", "vSwitch1"). */
+void vrdma_failover_clear(struct vrdma_failover *f);
+/* Validate and build a policy over the uplinks of sw. */
+int vrdma_failover_build(struct vrdma_switch *sw, const char *what,
+                         const char *owner, const char *const *active,
+                         size_t n_active, const char *const *standby,
+                         size_t n_standby, struct vrdma_failover *out);
+bool vrdma_failover_names(const struct vrdma_failover *f, const char *uplink);
+int vrdma_failover_append_active(struct vrdma_failover *f, const char *uplink);
+void vrdma_failover_remove(struct vrdma_failover *f, const char *uplink);
+int vrdma_failover_count(struct vrdma_switch *sw, const struct vrdma_failover *f,
+                         const char *what, const char *owner,
+                         enum vrdma_uplink_role role);
+int vrdma_failover_get(struct vrdma_switch *sw, const struct vrdma_failover *f,
+                       const char *what, const char *owner,
+                       enum vrdma_uplink_role role, unsigned int i,
+                       const char **ret);
+
+/* switch.c, portgroup.c, vmk.c: free an object and what it owns. */
+void vrdma_switch_free(struct vrdma_switch *sw);
+void vrdma_portgroup_free(struct vrdma_portgroup *pg);
+void vrdma_vmk_free(struct vrdma_vmk *vmk);
 
 /* config-json.c */
 int vrdma_config_to_json_text(struct vrdma_config *cfg, uint64_t generation,
@@ -130,8 +153,10 @@ int vrdma_config_to_json_text(struct vrdma_config *cfg, uint64_t generation,
 int vrdma_config_from_text(struct vrdma_ctx *ctx, const char *source,
                            const char *text, size_t len,
                            struct vrdma_config **ret);
-/* Read just the "generation" of a document: 0 or -EBADMSG. */
-int vrdma_config_text_generation(const char *text, size_t len, uint64_t *ret);
+/* Read just the "generation" of a document: 0, -EBADMSG (message naming
+ * `source` on ctx) or -ENOMEM. */
+int vrdma_config_text_generation(struct vrdma_ctx *ctx, const char *source,
+                                 const char *text, size_t len, uint64_t *ret);
 
 
 #endif /* VRDMA_MODEL_PRIVATE_H */

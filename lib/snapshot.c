@@ -4,7 +4,8 @@
  * vrdma_host(3) for the schema).  Saving is a pure function of the host's
  * fields with a fixed member order, so load -> save reproduces the bytes.
  * Loading checks every member's type, range and cross reference and names
- * the JSON path of the first problem.
+ * the JSON path of the first problem.  Both go through the JSON layer
+ * (json.c).
  */
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -12,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
-#include "internal.h"
+#include "host-private.h"
 
 #define HOST_SCHEMA "vrdma-host/1"
+#define HOST_MAX_SIZE (16u << 20) /* bytes of a snapshot: 16 MiB */
 
 /* ---- shared tables --------------------------------------------------------------- */
 
@@ -46,35 +49,30 @@ static const struct {
 
 /* ---- writing ------------------------------------------------------------------------ */
 
-static struct json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
 static struct json_object *write_port(struct vrdma_port *p)
 {
 	struct json_object *o = json_object_new_object(), *gids = json_object_new_array();
 	int k;
 
 	json_object_object_add(o, "port", json_object_new_int(p->num));
-	json_object_object_add(o, "state", jstr(vrdma_port_state_to_string(p->state)));
-	json_object_object_add(o, "phys_state", jstr(vrdma_port_phys_state_to_string(p->phys_state)));
+	json_object_object_add(o, "state", vrdma_json_string_or_null(vrdma_port_state_to_string(p->state)));
+	json_object_object_add(o, "phys_state", vrdma_json_string_or_null(vrdma_port_phys_state_to_string(p->phys_state)));
 	json_object_object_add(o, "max_mtu", json_object_new_int(p->max_mtu));
 	json_object_object_add(o, "active_mtu", json_object_new_int(p->active_mtu));
 	json_object_object_add(o, "speed_mbps", json_object_new_int(p->speed));
 	json_object_object_add(o, "width", json_object_new_int(p->width));
-	json_object_object_add(o, "link_layer", jstr(vrdma_link_layer_to_string(p->link_layer)));
+	json_object_object_add(o, "link_layer", vrdma_json_string_or_null(vrdma_link_layer_to_string(p->link_layer)));
 	json_object_object_add(o, "gid_table_len", json_object_new_int(p->gid_tbl_len));
-	json_object_object_add(o, "netdev", jstr(p->netdev_name));
+	json_object_object_add(o, "netdev", vrdma_json_string_or_null(p->netdev_name));
 	json_object_object_add(o, "netdev_missing",
-	                       jstr(vrdma_netdev_missing_to_string(p->netdev_missing)));
+	                       vrdma_json_string_or_null(vrdma_netdev_missing_to_string(p->netdev_missing)));
 	for (k = 0; k < p->n_gids; k++) {
 		struct vrdma_gid *g = &p->gids[k];
 		struct json_object *go = json_object_new_object();
 		json_object_object_add(go, "index", json_object_new_int(g->index));
 		json_object_object_add(go, "gid", json_object_new_string(g->str));
-		json_object_object_add(go, "type", jstr(vrdma_gid_type_to_string(g->type)));
-		json_object_object_add(go, "netdev", jstr(g->netdev_name));
+		json_object_object_add(go, "type", vrdma_json_string_or_null(vrdma_gid_type_to_string(g->type)));
+		json_object_object_add(go, "netdev", vrdma_json_string_or_null(g->netdev_name));
 		json_object_array_add(gids, go);
 	}
 	json_object_object_add(o, "gids", gids);
@@ -88,17 +86,17 @@ static struct json_object *write_adapter(struct vrdma_adapter *a)
 	size_t i;
 	int j;
 
-	json_object_object_add(o, "name", jstr(a->name));
-	json_object_object_add(o, "alias", jstr(a->alias));
-	json_object_object_add(o, "driver", jstr(a->driver));
-	json_object_object_add(o, "description", jstr(a->description));
-	json_object_object_add(o, "fw_version", jstr(a->fw_version));
-	json_object_object_add(o, "pci_address", jstr(a->pci));
-	json_object_object_add(o, "node_guid", jstr(a->node_guid_str));
-	json_object_object_add(o, "sys_image_guid", jstr(a->sys_image_guid_str));
+	json_object_object_add(o, "name", vrdma_json_string_or_null(a->name));
+	json_object_object_add(o, "alias", vrdma_json_string_or_null(a->alias));
+	json_object_object_add(o, "driver", vrdma_json_string_or_null(a->driver));
+	json_object_object_add(o, "description", vrdma_json_string_or_null(a->description));
+	json_object_object_add(o, "fw_version", vrdma_json_string_or_null(a->fw_version));
+	json_object_object_add(o, "pci_address", vrdma_json_string_or_null(a->pci));
+	json_object_object_add(o, "node_guid", vrdma_json_string_or_null(a->node_guid_str));
+	json_object_object_add(o, "sys_image_guid", vrdma_json_string_or_null(a->sys_image_guid_str));
 	json_object_object_add(o, "vendor_id", json_object_new_int(a->vendor_id));
 	json_object_object_add(o, "vendor_part_id", json_object_new_int(a->vendor_part_id));
-	json_object_object_add(o, "node_type", jstr(vrdma_node_type_to_string(a->node_type)));
+	json_object_object_add(o, "node_type", vrdma_json_string_or_null(vrdma_node_type_to_string(a->node_type)));
 	for (i = 0; i < ARRAY_SIZE(proto_names); i++)
 		if (a->protocols & (1 << i))
 			json_object_array_add(pr, json_object_new_string(proto_names[i]));
@@ -130,23 +128,23 @@ static struct json_object *write_netdev(struct vrdma_netdev *d)
 	int j;
 
 	json_object_object_add(o, "ifindex", json_object_new_int(d->ifindex));
-	json_object_object_add(o, "name", jstr(d->name));
-	json_object_object_add(o, "kind", jstr(d->kind));
+	json_object_object_add(o, "name", vrdma_json_string_or_null(d->name));
+	json_object_object_add(o, "kind", vrdma_json_string_or_null(d->kind));
 	json_object_object_add(o, "physical", json_object_new_boolean(d->physical));
-	json_object_object_add(o, "alias", jstr(d->alias));
-	json_object_object_add(o, "driver", jstr(d->driver));
-	json_object_object_add(o, "pci_address", jstr(d->pci));
-	json_object_object_add(o, "mac", jstr(d->mac));
+	json_object_object_add(o, "alias", vrdma_json_string_or_null(d->alias));
+	json_object_object_add(o, "driver", vrdma_json_string_or_null(d->driver));
+	json_object_object_add(o, "pci_address", vrdma_json_string_or_null(d->pci));
+	json_object_object_add(o, "mac", vrdma_json_string_or_null(d->mac));
 	json_object_object_add(o, "mtu", json_object_new_int(d->mtu));
-	json_object_object_add(o, "oper_state", jstr(vrdma_oper_state_to_string(d->oper_state)));
+	json_object_object_add(o, "oper_state", vrdma_json_string_or_null(vrdma_oper_state_to_string(d->oper_state)));
 	for (i = 0; i < ARRAY_SIZE(iff_names); i++)
 		if (d->flags & iff_names[i].bit)
 			json_object_array_add(fl, json_object_new_string(iff_names[i].name));
 	json_object_object_add(o, "flags", fl);
 	json_object_object_add(o, "speed_mbps", json_object_new_int(d->speed));
 	json_object_object_add(o, "vlan_id", d->vlan_id >= 0 ? json_object_new_int(d->vlan_id) : NULL);
-	json_object_object_add(o, "master", jstr(d->master_name));
-	json_object_object_add(o, "link", jstr(d->link_name));
+	json_object_object_add(o, "master", vrdma_json_string_or_null(d->master_name));
+	json_object_object_add(o, "link", vrdma_json_string_or_null(d->link_name));
 	for (j = 0; j < d->n_addrs; j++) {
 		struct vrdma_addr *a = &d->addrs[j];
 		struct json_object *ao = json_object_new_object(), *af = json_object_new_array();
@@ -171,30 +169,25 @@ int vrdma_snapshot_write(struct vrdma_host *h, char **ret)
 {
 	struct json_object *root = json_object_new_object(), *ads = json_object_new_array(),
 	                   *nds = json_object_new_array();
-	const char *s;
-	int i, r = 0;
+	int i;
 
 	json_object_object_add(root, "schema", json_object_new_string(HOST_SCHEMA));
-	json_object_object_add(root, "hostname", jstr(h->hostname));
-	json_object_object_add(root, "kernel", jstr(h->kernel));
+	json_object_object_add(root, "hostname", vrdma_json_string_or_null(h->hostname));
+	json_object_object_add(root, "kernel", vrdma_json_string_or_null(h->kernel));
 	for (i = 0; i < h->n_adapters; i++)
 		json_object_array_add(ads, write_adapter(h->adapters[i]));
 	json_object_object_add(root, "adapters", ads);
 	for (i = 0; i < h->n_netdevs; i++)
 		json_object_array_add(nds, write_netdev(h->netdevs[i]));
 	json_object_object_add(root, "netdevs", nds);
-	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	                                               JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!s || asprintf(ret, "%s\n", s) < 0)
-		r = -ENOMEM;
-	json_object_put(root);
-	return r;
+	return vrdma_json_format(root, ret);
 }
 
-VRDMA_EXPORT int vrdma_host_to_json(struct vrdma_host *h, char **ret)
+VRDMA_EXPORT int vrdma_host_format(struct vrdma_host *h, char **ret)
 {
 	if (!h || !ret)
 		return -EINVAL;
+	vrdma_error_clear(h->ctx);
 	return vrdma_snapshot_write(h, ret);
 }
 
@@ -216,14 +209,15 @@ VRDMA_EXPORT int vrdma_host_save(struct vrdma_host *h, const char *path)
 
 /* ---- loading ------------------------------------------------------------------------- */
 
-struct ld {
-	struct vrdma_ctx *ctx;
-	const char *file;
-};
+/* Member `key` of `o`, required, of type `t` (or null when `nullable`: *out NULL). */
+static int member(struct vrdma_json_reader *l, struct json_object *o, const char *path,
+                  const char *key, enum json_type t, bool nullable, struct json_object **out)
+{
+	return vrdma_json_member(l, o, path, key, t,
+	                         VRDMA_JSON_REQUIRED | (nullable ? VRDMA_JSON_NULLABLE : 0), out);
+}
 
-#define PATHLEN 192
-
-/* vsnprintf wrapper for JSON paths (truncation is harmless here). */
+/* A JSON path "<path>.<key>[<i>]" (truncation is harmless: paths are for messages). */
 static void subpath(char *out, size_t len, const char *fmt, ...) VRDMA_PRINTF(3, 4);
 static void subpath(char *out, size_t len, const char *fmt, ...)
 {
@@ -234,71 +228,9 @@ static void subpath(char *out, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *type_word(enum json_type t)
-{
-	switch (t) {
-	case json_type_null: return "null";
-	case json_type_boolean: return "a boolean";
-	case json_type_double: return "a number";
-	case json_type_int: return "an integer";
-	case json_type_object: return "an object";
-	case json_type_array: return "an array";
-	case json_type_string: return "a string";
-	}
-	return "something else";
-}
+#define PATHLEN 192
 
-static int bad(struct ld *l, const char *path, const char *key, const char *fmt, ...)
-	VRDMA_PRINTF(4, 5);
-
-static int bad(struct ld *l, const char *path, const char *key, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return vrdma_error(l->ctx, -EINVAL, "%s: %s%s%s: %s", l->file, path, key ? "." : "",
-	                   key ? key : "", msg);
-}
-
-/* Reject members not in `allowed` (NULL-terminated). */
-static int only_members(struct ld *l, struct json_object *o, const char *path,
-                        const char *const *allowed)
-{
-	json_object_object_foreach(o, k, v) {
-		const char *const *a;
-		(void)v;
-		for (a = allowed; *a; a++)
-			if (strcmp(*a, k) == 0)
-				break;
-		if (!*a)
-			return bad(l, path, k, "unexpected member");
-	}
-	return 0;
-}
-
-static int member(struct ld *l, struct json_object *o, const char *path, const char *key,
-                  enum json_type t, bool nullable, struct json_object **out)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v))
-		return bad(l, path, key, "missing member: expected %s%s", type_word(t),
-		           nullable ? " or null" : "");
-	if (!v && nullable) {
-		*out = NULL;
-		return 0;
-	}
-	if (!json_object_is_type(v, t))
-		return bad(l, path, key, "expected %s%s, got %s", type_word(t),
-		           nullable ? " or null" : "", type_word(json_object_get_type(v)));
-	*out = v;
-	return 0;
-}
-
-static int get_str(struct ld *l, struct json_object *o, const char *path, const char *key,
+static int get_str(struct vrdma_json_reader *l, struct json_object *o, const char *path, const char *key,
                    bool nullable, char **out)
 {
 	struct json_object *v;
@@ -311,29 +243,22 @@ static int get_str(struct ld *l, struct json_object *o, const char *path, const 
 	if (!v)
 		return 0;
 	if (json_object_get_string_len(v) == 0)
-		return bad(l, path, key, "expected a non-empty string");
+		return vrdma_json_problem(l, -EINVAL, path, key, "expected a non-empty string");
 	*out = strdup(json_object_get_string(v));
 	return *out ? 0 : -ENOMEM;
 }
 
-static int get_int(struct ld *l, struct json_object *o, const char *path, const char *key,
-                   int64_t min, int64_t max, int *out)
+static int get_int(struct vrdma_json_reader *l, struct json_object *o, const char *path,
+                   const char *key, int64_t min, int64_t max, int *out)
 {
-	struct json_object *v;
-	int64_t x;
-	int r = member(l, o, path, key, json_type_int, false, &v);
+	int64_t x = 0;
+	int r = vrdma_json_get_int(l, o, path, key, VRDMA_JSON_REQUIRED, min, max, &x);
 
-	if (r < 0)
-		return r;
-	x = json_object_get_int64(v);
-	if (x < min || x > max)
-		return bad(l, path, key, "%lld is out of range: expected %lld..%lld", (long long)x,
-		           (long long)min, (long long)max);
 	*out = (int)x;
-	return 0;
+	return r;
 }
 
-static int get_enum(struct ld *l, struct json_object *o, const char *path, const char *key,
+static int get_enum(struct vrdma_json_reader *l, struct json_object *o, const char *path, const char *key,
                     const char *(*name_of)(int), int n, int *out)
 {
 	struct json_object *v;
@@ -353,11 +278,11 @@ static int get_enum(struct ld *l, struct json_object *o, const char *path, const
 		if (name_of(i))
 			snprintf(choices + strlen(choices), sizeof(choices) - strlen(choices), "%s\"%s\"",
 			         i ? ", " : "", name_of(i));
-	return bad(l, path, key, "unknown value \"%s\": expected one of %s", s, choices);
+	return vrdma_json_problem(l, -EINVAL, path, key, "unknown value \"%s\": expected one of %s", s, choices);
 }
 
 /* A list of flag names -> bitmask; `names[i]` is bit `bits[i]`. */
-static int get_flags(struct ld *l, struct json_object *o, const char *path, const char *key,
+static int get_flags(struct vrdma_json_reader *l, struct json_object *o, const char *path, const char *key,
                      const char *const *names, const unsigned *bits, size_t n, unsigned *out)
 {
 	struct json_object *arr;
@@ -372,22 +297,22 @@ static int get_flags(struct ld *l, struct json_object *o, const char *path, cons
 		char p[PATHLEN];
 		subpath(p, sizeof(p), "%s.%s[%zu]", path, key, i);
 		if (!json_object_is_type(e, json_type_string))
-			return bad(l, p, NULL, "expected a string, got %s",
-			           type_word(json_object_get_type(e)));
+			return vrdma_json_problem(l, -EINVAL, p, NULL, "expected a string, got %s",
+			           vrdma_json_type_name(e));
 		for (j = 0; j < n; j++)
 			if (strcmp(names[j], json_object_get_string(e)) == 0)
 				break;
 		if (j == n)
-			return bad(l, p, NULL, "unknown flag \"%s\"", json_object_get_string(e));
+			return vrdma_json_problem(l, -EINVAL, p, NULL, "unknown flag \"%s\"", json_object_get_string(e));
 		if (m & bits[j])
-			return bad(l, p, NULL, "flag \"%s\" listed twice", names[j]);
+			return vrdma_json_problem(l, -EINVAL, p, NULL, "flag \"%s\" listed twice", names[j]);
 		m |= bits[j];
 	}
 	*out = m;
 	return 0;
 }
 
-static int get_guid(struct ld *l, struct json_object *o, const char *path, const char *key,
+static int get_guid(struct vrdma_json_reader *l, struct json_object *o, const char *path, const char *key,
                     uint64_t *out)
 {
 	struct json_object *v;
@@ -396,49 +321,49 @@ static int get_guid(struct ld *l, struct json_object *o, const char *path, const
 	if (r < 0)
 		return r;
 	if (vrdma_guid_from_string(json_object_get_string(v), out) < 0)
-		return bad(l, path, key, "\"%s\" is not a GUID: expected \"xxxx:xxxx:xxxx:xxxx\" (lower-case hex)",
+		return vrdma_json_problem(l, -EINVAL, path, key, "\"%s\" is not a GUID: expected \"xxxx:xxxx:xxxx:xxxx\" (lower-case hex)",
 		           json_object_get_string(v));
 	return 0;
 }
 
-static int check_alias(struct ld *l, const char *path, const char *key, const char *alias,
+static int check_alias(struct vrdma_json_reader *l, const char *path, const char *key, const char *alias,
                        const char *prefix)
 {
 	if (alias && vrdma_alias_number(alias, prefix) < 0)
-		return bad(l, path, key, "\"%s\" is not an alias: expected \"%sN\"", alias, prefix);
+		return vrdma_json_problem(l, -EINVAL, path, key, "\"%s\" is not an alias: expected \"%sN\"", alias, prefix);
 	return 0;
 }
 
 static const char *name_proto(int i) { return i >= 0 && i < 4 ? proto_names[i] : NULL; }
 
-static int load_gid(struct ld *l, struct json_object *o, const char *path, struct vrdma_port *p,
+static int load_gid(struct vrdma_json_reader *l, struct json_object *o, const char *path, struct vrdma_port *p,
                     struct vrdma_gid *g)
 {
 	static const char *const keys[] = { "index", "gid", "type", "netdev", NULL };
 	struct json_object *v;
 	int r;
 
-	if ((r = only_members(l, o, path, keys)) < 0 ||
+	if ((r = vrdma_json_check_members(l, o, path, keys)) < 0 ||
 	    (r = get_int(l, o, path, "index", 0, INT32_MAX, &g->index)) < 0)
 		return r;
 	if (g->index >= p->gid_tbl_len)
-		return bad(l, path, "index", "%d is out of range: expected 0..%d (gid_table_len %d)",
+		return vrdma_json_problem(l, -EINVAL, path, "index", "%d is out of range: expected 0..%d (gid_table_len %d)",
 		           g->index, p->gid_tbl_len - 1, p->gid_tbl_len);
 	if ((r = member(l, o, path, "gid", json_type_string, false, &v)) < 0)
 		return r;
 	if (inet_pton(AF_INET6, json_object_get_string(v), g->raw) != 1)
-		return bad(l, path, "gid", "\"%s\" is not a GID: expected IPv6 notation",
+		return vrdma_json_problem(l, -EINVAL, path, "gid", "\"%s\" is not a GID: expected IPv6 notation",
 		           json_object_get_string(v));
 	if ((r = get_enum(l, o, path, "type", vrdma_gid_type_to_string, 3, &g->type)) < 0 ||
 	    (r = get_str(l, o, path, "netdev", true, &g->netdev_name)) < 0)
 		return r;
 	if ((g->type == VRDMA_GID_IB) != (p->link_layer == VRDMA_LINK_LAYER_IB))
-		return bad(l, path, "type", "a %s GID on a port with link layer %s",
+		return vrdma_json_problem(l, -EINVAL, path, "type", "a %s GID on a port with link layer %s",
 		           vrdma_gid_type_to_string(g->type), vrdma_link_layer_to_string(p->link_layer));
 	return 0;
 }
 
-static int load_port(struct ld *l, struct json_object *o, const char *path, struct vrdma_port *p)
+static int load_port(struct vrdma_json_reader *l, struct json_object *o, const char *path, struct vrdma_port *p)
 {
 	static const char *const keys[] = {
 		"port", "state", "phys_state", "max_mtu", "active_mtu", "speed_mbps", "width",
@@ -448,11 +373,11 @@ static int load_port(struct ld *l, struct json_object *o, const char *path, stru
 	int r, num;
 	size_t i, j;
 
-	if ((r = only_members(l, o, path, keys)) < 0 ||
+	if ((r = vrdma_json_check_members(l, o, path, keys)) < 0 ||
 	    (r = get_int(l, o, path, "port", 1, 255, &num)) < 0)
 		return r;
 	if (num != p->num)
-		return bad(l, path, "port", "%d: expected %d (ports are listed in order 1..N)", num, p->num);
+		return vrdma_json_problem(l, -EINVAL, path, "port", "%d: expected %d (ports are listed in order 1..N)", num, p->num);
 	if ((r = get_enum(l, o, path, "state", vrdma_port_state_to_string, 6, &p->state)) < 0 ||
 	    (r = get_enum(l, o, path, "phys_state", vrdma_port_phys_state_to_string, 8, &p->phys_state)) < 0 ||
 	    (r = get_int(l, o, path, "max_mtu", 0, 4096, &p->max_mtu)) < 0 ||
@@ -466,13 +391,13 @@ static int load_port(struct ld *l, struct json_object *o, const char *path, stru
 	                  &p->netdev_missing)) < 0)
 		return r;
 	if (p->max_mtu && vrdma_mtu_enum_to_bytes(__builtin_ctz((unsigned)p->max_mtu) - 7) != p->max_mtu)
-		return bad(l, path, "max_mtu", "%d: expected 256, 512, 1024, 2048 or 4096", p->max_mtu);
+		return vrdma_json_problem(l, -EINVAL, path, "max_mtu", "%d: expected 256, 512, 1024, 2048 or 4096", p->max_mtu);
 	if (p->active_mtu && vrdma_mtu_enum_to_bytes(__builtin_ctz((unsigned)p->active_mtu) - 7) != p->active_mtu)
-		return bad(l, path, "active_mtu", "%d: expected 256, 512, 1024, 2048 or 4096", p->active_mtu);
+		return vrdma_json_problem(l, -EINVAL, path, "active_mtu", "%d: expected 256, 512, 1024, 2048 or 4096", p->active_mtu);
 	if (p->active_mtu > p->max_mtu)
-		return bad(l, path, "active_mtu", "%d exceeds max_mtu %d", p->active_mtu, p->max_mtu);
+		return vrdma_json_problem(l, -EINVAL, path, "active_mtu", "%d exceeds max_mtu %d", p->active_mtu, p->max_mtu);
 	if ((p->netdev_name != NULL) != (p->netdev_missing == VRDMA_NETDEV_PRESENT))
-		return bad(l, path, "netdev_missing", "\"%s\" contradicts netdev %s%s%s",
+		return vrdma_json_problem(l, -EINVAL, path, "netdev_missing", "\"%s\" contradicts netdev %s%s%s",
 		           vrdma_netdev_missing_to_string(p->netdev_missing), p->netdev_name ? "\"" : "",
 		           p->netdev_name ? p->netdev_name : "null", p->netdev_name ? "\"" : "");
 	if ((r = member(l, o, path, "gids", json_type_array, false, &gids)) < 0)
@@ -486,21 +411,21 @@ static int load_port(struct ld *l, struct json_object *o, const char *path, stru
 		char gp[PATHLEN];
 		subpath(gp, sizeof(gp), "%s.gids[%zu]", path, i);
 		if (!json_object_is_type(go, json_type_object))
-			return bad(l, gp, NULL, "expected an object, got %s",
-			           type_word(json_object_get_type(go)));
+			return vrdma_json_problem(l, -EINVAL, gp, NULL, "expected an object, got %s",
+			           vrdma_json_type_name(go));
 		p->gids[i].port = p;
 		p->n_gids++;
 		if ((r = load_gid(l, go, gp, p, &p->gids[i])) < 0)
 			return r;
 		for (j = 0; j < i; j++)
 			if (p->gids[j].index == p->gids[i].index)
-				return bad(l, gp, "index", "duplicate GID index %d (also %s.gids[%zu])",
+				return vrdma_json_problem(l, -EINVAL, gp, "index", "duplicate GID index %d (also %s.gids[%zu])",
 				           p->gids[i].index, path, j);
 	}
 	return 0;
 }
 
-static int load_adapter(struct ld *l, struct json_object *o, const char *path,
+static int load_adapter(struct vrdma_json_reader *l, struct json_object *o, const char *path,
                         struct vrdma_adapter *a)
 {
 	static const char *const keys[] = {
@@ -516,11 +441,11 @@ static int load_adapter(struct ld *l, struct json_object *o, const char *path,
 	int r;
 
 	(void)name_proto;
-	if ((r = only_members(l, o, path, keys)) < 0 ||
+	if ((r = vrdma_json_check_members(l, o, path, keys)) < 0 ||
 	    (r = get_str(l, o, path, "alias", false, &a->alias)) < 0 ||
 	    (r = check_alias(l, path, "alias", a->alias, "vmrdma")) < 0 ||
 	    (r = get_str(l, o, path, "driver", true, &a->driver)) < 0 ||
-	    (r = get_str(l, o, path, "description", true, &a->description)) < 0 ||
+	    (r = get_str(l, o, path, "description", false, &a->description)) < 0 ||
 	    (r = get_str(l, o, path, "fw_version", true, &a->fw_version)) < 0 ||
 	    (r = get_str(l, o, path, "pci_address", true, &a->pci)) < 0 ||
 	    (r = get_guid(l, o, path, "node_guid", &a->node_guid)) < 0 ||
@@ -536,14 +461,14 @@ static int load_adapter(struct ld *l, struct json_object *o, const char *path,
 	if (ki) {
 		int64_t x = json_object_get_int64(ki);
 		if (x < 0 || x > INT32_MAX)
-			return bad(l, path, "kernel_index", "%lld is out of range: expected 0..%d",
+			return vrdma_json_problem(l, -EINVAL, path, "kernel_index", "%lld is out of range: expected 0..%d",
 			           (long long)x, INT32_MAX);
 		a->kernel_index = (int)x;
 	}
 	if ((r = member(l, o, path, "ports", json_type_array, false, &ports)) < 0)
 		return r;
 	if (json_object_array_length(ports) < 1 || json_object_array_length(ports) > 255)
-		return bad(l, path, "ports", "expected 1..255 ports, got %zu",
+		return vrdma_json_problem(l, -EINVAL, path, "ports", "expected 1..255 ports, got %zu",
 		           json_object_array_length(ports));
 	r = vrdma_adapter_set_n_ports(a, (int)json_object_array_length(ports));
 	if (r < 0)
@@ -553,8 +478,8 @@ static int load_adapter(struct ld *l, struct json_object *o, const char *path,
 		char pp[PATHLEN];
 		subpath(pp, sizeof(pp), "%s.ports[%zu]", path, i);
 		if (!json_object_is_type(po, json_type_object))
-			return bad(l, pp, NULL, "expected an object, got %s",
-			           type_word(json_object_get_type(po)));
+			return vrdma_json_problem(l, -EINVAL, pp, NULL, "expected an object, got %s",
+			           vrdma_json_type_name(po));
 		if ((r = load_port(l, po, pp, &a->ports[i])) < 0)
 			return r;
 	}
@@ -571,7 +496,7 @@ static const char *name_scope(int s)
 	return NULL;
 }
 
-static int load_addr(struct ld *l, struct json_object *o, const char *path, struct vrdma_addr *a)
+static int load_addr(struct vrdma_json_reader *l, struct json_object *o, const char *path, struct vrdma_addr *a)
 {
 	static const char *const keys[] = { "family", "address", "prefixlen", "scope", "flags", NULL };
 	static const unsigned fbits[] = { 1, 2, 4, 8, 16, 32, 64 };
@@ -581,7 +506,7 @@ static int load_addr(struct ld *l, struct json_object *o, const char *path, stru
 	char *end;
 	int r, i;
 
-	if ((r = only_members(l, o, path, keys)) < 0 ||
+	if ((r = vrdma_json_check_members(l, o, path, keys)) < 0 ||
 	    (r = member(l, o, path, "family", json_type_string, false, &v)) < 0)
 		return r;
 	s = json_object_get_string(v);
@@ -590,11 +515,11 @@ static int load_addr(struct ld *l, struct json_object *o, const char *path, stru
 	else if (strcmp(s, "inet6") == 0)
 		a->family = AF_INET6;
 	else
-		return bad(l, path, "family", "unknown value \"%s\": expected \"inet\" or \"inet6\"", s);
+		return vrdma_json_problem(l, -EINVAL, path, "family", "unknown value \"%s\": expected \"inet\" or \"inet6\"", s);
 	if ((r = member(l, o, path, "address", json_type_string, false, &v)) < 0)
 		return r;
 	if (inet_pton(a->family, json_object_get_string(v), a->raw) != 1)
-		return bad(l, path, "address", "\"%s\" is not an %s address", json_object_get_string(v),
+		return vrdma_json_problem(l, -EINVAL, path, "address", "\"%s\" is not an %s address", json_object_get_string(v),
 		           a->family == AF_INET ? "IPv4" : "IPv6");
 	inet_ntop(a->family, a->raw, a->str, sizeof(a->str));
 	if ((r = get_int(l, o, path, "prefixlen", 0, a->family == AF_INET ? 32 : 128, &a->prefixlen)) < 0 ||
@@ -608,7 +533,7 @@ static int load_addr(struct ld *l, struct json_object *o, const char *path, stru
 	if (a->scope < 0) {
 		long x = strtol(s, &end, 10);
 		if (!*s || *end || x < 0 || x > 255 || name_scope((int)x))
-			return bad(l, path, "scope", "unknown value \"%s\": expected \"global\", \"site\", "
+			return vrdma_json_problem(l, -EINVAL, path, "scope", "unknown value \"%s\": expected \"global\", \"site\", "
 			           "\"link\", \"host\", \"nowhere\" or a number 0..255", s);
 		a->scope = (int)x;
 	}
@@ -620,7 +545,7 @@ static int load_addr(struct ld *l, struct json_object *o, const char *path, stru
 
 static const char *name_oper(int i) { return vrdma_oper_state_to_string(i); }
 
-static int load_netdev(struct ld *l, struct json_object *o, const char *path, struct vrdma_netdev *d)
+static int load_netdev(struct vrdma_json_reader *l, struct json_object *o, const char *path, struct vrdma_netdev *d)
 {
 	static const char *const keys[] = {
 		"ifindex", "name", "kind", "physical", "alias", "driver", "pci_address", "mac", "mtu",
@@ -636,7 +561,7 @@ static int load_netdev(struct ld *l, struct json_object *o, const char *path, st
 		fnames[i] = iff_names[i].name;
 		fbits[i] = iff_names[i].bit;
 	}
-	if ((r = only_members(l, o, path, keys)) < 0 ||
+	if ((r = vrdma_json_check_members(l, o, path, keys)) < 0 ||
 	    (r = get_str(l, o, path, "kind", true, &d->kind)) < 0 ||
 	    (r = member(l, o, path, "physical", json_type_boolean, false, &v)) < 0)
 		return r;
@@ -645,7 +570,7 @@ static int load_netdev(struct ld *l, struct json_object *o, const char *path, st
 	    (r = check_alias(l, path, "alias", d->alias, "vmnic")) < 0)
 		return r;
 	if (d->physical != (d->alias != NULL))
-		return bad(l, path, "alias", d->physical ? "a physical netdev needs a vmnic alias"
+		return vrdma_json_problem(l, -EINVAL, path, "alias", d->physical ? "a physical netdev needs a vmnic alias"
 		                                         : "only physical netdevs have a vmnic alias");
 	if ((r = get_str(l, o, path, "driver", true, &d->driver)) < 0 ||
 	    (r = get_str(l, o, path, "pci_address", true, &d->pci)) < 0 ||
@@ -662,16 +587,16 @@ static int load_netdev(struct ld *l, struct json_object *o, const char *path, st
 			if (i % 3 == 2 ? d->mac[i] != ':' : !strchr("0123456789abcdef", d->mac[i]))
 				break;
 		if (i != n || n % 3 != 2)
-			return bad(l, path, "mac", "\"%s\" is not a hardware address: expected \"aa:bb:cc:dd:ee:ff\"",
+			return vrdma_json_problem(l, -EINVAL, path, "mac", "\"%s\" is not a hardware address: expected \"aa:bb:cc:dd:ee:ff\"",
 			           d->mac);
 	}
 	d->vlan_id = -1;
 	if (v) {
 		int64_t x = json_object_get_int64(v);
 		if (!d->kind || strcmp(d->kind, "vlan") != 0)
-			return bad(l, path, "vlan_id", "only netdevs of kind \"vlan\" have a VLAN id");
+			return vrdma_json_problem(l, -EINVAL, path, "vlan_id", "only netdevs of kind \"vlan\" have a VLAN id");
 		if (x < 0 || x > 4095)
-			return bad(l, path, "vlan_id", "%lld is out of range: expected 0..4095", (long long)x);
+			return vrdma_json_problem(l, -EINVAL, path, "vlan_id", "%lld is out of range: expected 0..4095", (long long)x);
 		d->vlan_id = (int)x;
 	}
 	if ((r = get_str(l, o, path, "master", true, &d->master_name)) < 0 ||
@@ -686,8 +611,8 @@ static int load_netdev(struct ld *l, struct json_object *o, const char *path, st
 		char ap[PATHLEN];
 		subpath(ap, sizeof(ap), "%s.addresses[%zu]", path, i);
 		if (!json_object_is_type(ao, json_type_object))
-			return bad(l, ap, NULL, "expected an object, got %s",
-			           type_word(json_object_get_type(ao)));
+			return vrdma_json_problem(l, -EINVAL, ap, NULL, "expected an object, got %s",
+			           vrdma_json_type_name(ao));
 		d->n_addrs++;
 		if ((r = load_addr(l, ao, ap, &d->addrs[i])) < 0)
 			return r;
@@ -696,7 +621,7 @@ static int load_netdev(struct ld *l, struct json_object *o, const char *path, st
 }
 
 /* Cross references: names must resolve inside the document. */
-static int check_refs(struct ld *l, struct vrdma_host *h, struct json_object *nds)
+static int check_refs(struct vrdma_json_reader *l, struct vrdma_host *h, struct json_object *nds)
 {
 	int i, j, k;
 
@@ -706,12 +631,12 @@ static int check_refs(struct ld *l, struct vrdma_host *h, struct json_object *nd
 		subpath(p, sizeof(p), "$.netdevs[%d]", i);
 		(void)nds;
 		if (d->master_name && !vrdma_host_lookup_netdev(h, d->master_name))
-			return bad(l, p, "master", "\"%s\" is not a netdev of this snapshot", d->master_name);
+			return vrdma_json_problem(l, -EINVAL, p, "master", "\"%s\" is not a netdev of this snapshot", d->master_name);
 		if (d->link_name && !vrdma_host_lookup_netdev(h, d->link_name))
-			return bad(l, p, "link", "\"%s\" is not a netdev of this snapshot", d->link_name);
+			return vrdma_json_problem(l, -EINVAL, p, "link", "\"%s\" is not a netdev of this snapshot", d->link_name);
 		if ((d->master_name && strcmp(d->master_name, d->name) == 0) ||
 		    (d->link_name && strcmp(d->link_name, d->name) == 0))
-			return bad(l, p, d->link_name && strcmp(d->link_name, d->name) == 0 ? "link" : "master",
+			return vrdma_json_problem(l, -EINVAL, p, d->link_name && strcmp(d->link_name, d->name) == 0 ? "link" : "master",
 			           "a netdev cannot refer to itself");
 	}
 	for (i = 0; i < h->n_adapters; i++) {
@@ -721,14 +646,14 @@ static int check_refs(struct ld *l, struct vrdma_host *h, struct json_object *nd
 			char p[PATHLEN];
 			subpath(p, sizeof(p), "$.adapters[%d].ports[%d]", i, j);
 			if (pt->netdev_name && !vrdma_host_lookup_netdev(h, pt->netdev_name))
-				return bad(l, p, "netdev", "\"%s\" is not a netdev of this snapshot",
+				return vrdma_json_problem(l, -EINVAL, p, "netdev", "\"%s\" is not a netdev of this snapshot",
 				           pt->netdev_name);
 			for (k = 0; k < pt->n_gids; k++) {
 				char gp[PATHLEN + 32];
 				subpath(gp, sizeof(gp), "%s.gids[%d]", p, k);
 				if (pt->gids[k].netdev_name &&
 				    !vrdma_host_lookup_netdev(h, pt->gids[k].netdev_name))
-					return bad(l, gp, "netdev", "\"%s\" is not a netdev of this snapshot",
+					return vrdma_json_problem(l, -EINVAL, gp, "netdev", "\"%s\" is not a netdev of this snapshot",
 					           pt->gids[k].netdev_name);
 			}
 		}
@@ -736,42 +661,7 @@ static int check_refs(struct ld *l, struct vrdma_host *h, struct json_object *nd
 	return 0;
 }
 
-static int parse_document(struct ld *l, const char *json, struct json_object **ret)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o;
-	enum json_tokener_error e;
-	size_t len = strlen(json), off, i;
-	int line = 1;
-
-	if (!tok)
-		return -ENOMEM;
-	o = json_tokener_parse_ex(tok, json, (int)len);
-	e = json_tokener_get_error(tok);
-	off = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	for (i = 0; i < off && i < len; i++)
-		if (json[i] == '\n')
-			line++;
-	if (!o || e != json_tokener_success) {
-		json_object_put(o);
-		if (e == json_tokener_continue || (e == json_tokener_success && !o))
-			return bad(l, "$", NULL, "truncated document: unexpected end of input at line %d (offset %zu)",
-			           line, len);
-		return bad(l, "$", NULL, "invalid JSON at line %d (offset %zu): %s", line, off,
-		           json_tokener_error_desc(e));
-	}
-	for (i = off; i < len; i++)
-		if (!strchr(" \t\r\n", json[i])) {
-			json_object_put(o);
-			return bad(l, "$", NULL, "trailing data after the document at line %d (offset %zu)",
-			           line, i);
-		}
-	*ret = o;
-	return 0;
-}
-
-static int load_root(struct ld *l, struct json_object *root, struct vrdma_host *h)
+static int load_root(struct vrdma_json_reader *l, struct json_object *root, struct vrdma_host *h)
 {
 	static const char *const keys[] = { "schema", "hostname", "kernel", "adapters", "netdevs", NULL };
 	struct json_object *v, *ads, *nds;
@@ -779,13 +669,13 @@ static int load_root(struct ld *l, struct json_object *root, struct vrdma_host *
 	int r;
 
 	if (!json_object_is_type(root, json_type_object))
-		return bad(l, "$", NULL, "expected an object, got %s", type_word(json_object_get_type(root)));
+		return vrdma_json_problem(l, -EINVAL, "$", NULL, "expected an object, got %s", vrdma_json_type_name(root));
 	if ((r = member(l, root, "$", "schema", json_type_string, false, &v)) < 0)
 		return r;
 	if (strcmp(json_object_get_string(v), HOST_SCHEMA) != 0)
-		return bad(l, "$", "schema", "unsupported schema \"%s\": expected \"%s\"",
+		return vrdma_json_problem(l, -EINVAL, "$", "schema", "unsupported schema \"%s\": expected \"%s\"",
 		           json_object_get_string(v), HOST_SCHEMA);
-	if ((r = only_members(l, root, "$", keys)) < 0 ||
+	if ((r = vrdma_json_check_members(l, root, "$", keys)) < 0 ||
 	    (r = get_str(l, root, "$", "hostname", true, &h->hostname)) < 0 ||
 	    (r = get_str(l, root, "$", "kernel", true, &h->kernel)) < 0 ||
 	    (r = member(l, root, "$", "netdevs", json_type_array, false, &nds)) < 0 ||
@@ -800,17 +690,17 @@ static int load_root(struct ld *l, struct json_object *root, struct vrdma_host *
 
 		subpath(p, sizeof(p), "$.netdevs[%zu]", i);
 		if (!json_object_is_type(o, json_type_object))
-			return bad(l, p, NULL, "expected an object, got %s", type_word(json_object_get_type(o)));
+			return vrdma_json_problem(l, -EINVAL, p, NULL, "expected an object, got %s", vrdma_json_type_name(o));
 		if ((r = get_int(l, o, p, "ifindex", 1, INT32_MAX, &ifindex)) < 0 ||
 		    (r = member(l, o, p, "name", json_type_string, false, &nm)) < 0)
 			return r;
 		if (json_object_get_string_len(nm) == 0 || json_object_get_string_len(nm) >= IFNAMSIZ)
-			return bad(l, p, "name", "expected a netdev name of 1..%d characters", IFNAMSIZ - 1);
+			return vrdma_json_problem(l, -EINVAL, p, "name", "expected a netdev name of 1..%d characters", IFNAMSIZ - 1);
 		for (j = 0; j < i; j++) {
 			if (h->netdevs[j]->ifindex == ifindex)
-				return bad(l, p, "ifindex", "duplicate ifindex %d (also $.netdevs[%zu])", ifindex, j);
+				return vrdma_json_problem(l, -EINVAL, p, "ifindex", "duplicate ifindex %d (also $.netdevs[%zu])", ifindex, j);
 			if (strcmp(h->netdevs[j]->name, json_object_get_string(nm)) == 0)
-				return bad(l, p, "name", "duplicate netdev name \"%s\" (also $.netdevs[%zu])",
+				return vrdma_json_problem(l, -EINVAL, p, "name", "duplicate netdev name \"%s\" (also $.netdevs[%zu])",
 				           h->netdevs[j]->name, j);
 		}
 		d = vrdma_host_add_netdev(h, ifindex, json_object_get_string(nm));
@@ -820,7 +710,7 @@ static int load_root(struct ld *l, struct json_object *root, struct vrdma_host *
 			return r;
 		for (j = 0; j < i && d->alias; j++)
 			if (h->netdevs[j]->alias && strcmp(h->netdevs[j]->alias, d->alias) == 0)
-				return bad(l, p, "alias", "duplicate alias \"%s\" (also $.netdevs[%zu])", d->alias, j);
+				return vrdma_json_problem(l, -EINVAL, p, "alias", "duplicate alias \"%s\" (also $.netdevs[%zu])", d->alias, j);
 	}
 	for (i = 0; i < json_object_array_length(ads); i++) {
 		struct json_object *o = json_object_array_get_idx(ads, i), *nm;
@@ -829,14 +719,14 @@ static int load_root(struct ld *l, struct json_object *root, struct vrdma_host *
 
 		subpath(p, sizeof(p), "$.adapters[%zu]", i);
 		if (!json_object_is_type(o, json_type_object))
-			return bad(l, p, NULL, "expected an object, got %s", type_word(json_object_get_type(o)));
+			return vrdma_json_problem(l, -EINVAL, p, NULL, "expected an object, got %s", vrdma_json_type_name(o));
 		if ((r = member(l, o, p, "name", json_type_string, false, &nm)) < 0)
 			return r;
 		if (json_object_get_string_len(nm) == 0 || json_object_get_string_len(nm) >= 64)
-			return bad(l, p, "name", "expected an adapter name of 1..63 characters");
+			return vrdma_json_problem(l, -EINVAL, p, "name", "expected an adapter name of 1..63 characters");
 		for (j = 0; j < i; j++)
 			if (strcmp(h->adapters[j]->name, json_object_get_string(nm)) == 0)
-				return bad(l, p, "name", "duplicate adapter name \"%s\" (also $.adapters[%zu])",
+				return vrdma_json_problem(l, -EINVAL, p, "name", "duplicate adapter name \"%s\" (also $.adapters[%zu])",
 				           h->adapters[j]->name, j);
 		a = vrdma_host_add_adapter(h, json_object_get_string(nm));
 		if (!a)
@@ -845,87 +735,67 @@ static int load_root(struct ld *l, struct json_object *root, struct vrdma_host *
 			return r;
 		for (j = 0; j < i; j++)
 			if (strcmp(h->adapters[j]->alias, a->alias) == 0)
-				return bad(l, p, "alias", "duplicate alias \"%s\" (also $.adapters[%zu])", a->alias, j);
+				return vrdma_json_problem(l, -EINVAL, p, "alias", "duplicate alias \"%s\" (also $.adapters[%zu])", a->alias, j);
 	}
 	return check_refs(l, h, nds);
 }
 
-VRDMA_EXPORT int vrdma_host_load_string(struct vrdma_ctx *ctx, const char *json, const char *name,
-                                        struct vrdma_host **ret)
+static int host_parse(struct vrdma_ctx *ctx, const char *source, const char *text, size_t len,
+                      struct vrdma_host **ret)
 {
-	struct ld l = { .ctx = ctx, .file = name ? name : "<string>" };
+	struct vrdma_json_reader l;
 	struct json_object *root = NULL;
 	struct vrdma_host *h = NULL;
-	int r;
+	int r, e;
 
-	if (!ctx || !json || !ret)
+	vrdma_json_reader_init(&l, ctx, source, false);
+	r = vrdma_json_parse(&l, text, len, HOST_MAX_SIZE, &root);
+	if (r >= 0)
+		r = vrdma_host_new_empty(ctx, &h);
+	if (r >= 0) {
+		h->snapshot = true;
+		r = load_root(&l, root, h);
+	}
+	json_object_put(root);
+	e = vrdma_json_reader_finish(&l); /* the message and errno of a problem */
+	if (e < 0)
+		r = e;
+	if (r >= 0)
+		r = vrdma_host_link(h, source);
+	if (r < 0) {
+		vrdma_host_free(h);
+		return r;
+	}
+	*ret = h;
+	return 0;
+}
+
+VRDMA_EXPORT int vrdma_host_parse(struct vrdma_ctx *ctx, const char *text, size_t len,
+                                  struct vrdma_host **ret)
+{
+	if (!ctx || !text || !ret)
 		return -EINVAL;
 	vrdma_error_clear(ctx);
-	r = parse_document(&l, json, &root);
-	if (r < 0)
-		return r;
-	r = vrdma_host_new_empty(ctx, &h);
-	if (r < 0)
-		goto out;
-	h->snapshot = true;
-	r = load_root(&l, root, h);
-	if (r < 0)
-		goto out;
-	r = vrdma_host_link(h, l.file);
-	if (r < 0)
-		goto out;
-	*ret = h;
-	h = NULL;
-out:
-	vrdma_host_free(h);
-	json_object_put(root);
-	return r;
+	return host_parse(ctx, "<buffer>", text, len, ret);
 }
 
 VRDMA_EXPORT int vrdma_host_load(struct vrdma_ctx *ctx, const char *path, struct vrdma_host **ret)
 {
-	FILE *f;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int r;
+	char *text = NULL;
+	size_t len;
+	int fd, r;
 
 	if (!ctx || !path || !ret)
 		return -EINVAL;
 	vrdma_error_clear(ctx);
-	f = fopen(path, "re");
-	if (!f)
-		return vrdma_error(ctx, -errno, "%s: cannot open: %m", path);
-	for (;;) {
-		size_t n;
-		if (len + 4096 + 1 > cap) {
-			char *nb;
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		r = vrdma_error(ctx, -EIO, "%s: read error", path);
-		free(buf);
-		fclose(f);
+	r = vrdma_json_open_file(ctx, NULL, path, 0, HOST_MAX_SIZE, &fd);
+	if (r < 0)
 		return r;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	if (strlen(buf) != len) {
-		free(buf);
-		return vrdma_error(ctx, -EINVAL, "%s: $: invalid JSON: the file contains a NUL byte", path);
-	}
-	r = vrdma_host_load_string(ctx, buf, path, ret);
-	free(buf);
+	r = vrdma_json_read_fd(ctx, NULL, path, fd, HOST_MAX_SIZE, &text, &len);
+	close(fd);
+	if (r < 0)
+		return r;
+	r = host_parse(ctx, path, text, len, ret);
+	free(text);
 	return r;
 }

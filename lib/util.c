@@ -1,51 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Small helpers shared by every layer: parsing, strings, files. */
+/*
+ * Small helpers shared by every layer: strings, paths, IP and MAC addresses.
+ * Nothing here takes a context (util-file.c has the helpers that report
+ * through one), so every other file may call into this one.
+ */
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/random.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "internal.h"
+#include "core-private.h"
 
-int vrdma_parse_log_priority(const char *s)
-{
-	static const struct {
-		const char *name;
-		int prio;
-	} names[] = {
-		{ "emerg", LOG_EMERG }, { "alert", LOG_ALERT }, { "crit", LOG_CRIT },
-		{ "err", LOG_ERR }, { "error", LOG_ERR }, { "warning", LOG_WARNING },
-		{ "warn", LOG_WARNING }, { "notice", LOG_NOTICE }, { "info", LOG_INFO },
-		{ "debug", LOG_DEBUG },
-	};
-	char *end;
-	long v;
-	size_t i;
-
-	if (!s || !s[0])
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno == 0 && end != s && *end == '\0')
-		return (v >= LOG_EMERG && v <= LOG_DEBUG) ? (int)v : -ERANGE;
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcasecmp(s, names[i].name) == 0)
-			return names[i].prio;
-	return -EINVAL;
-}
-
-char *vrdma_strdup_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
+/* ---- strings and paths ------------------------------------------------------- */
 
 char *vrdma_asprintf(const char *format, ...)
 {
@@ -105,106 +74,98 @@ int vrdma_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-/*
- * mkostemp() with a creation mode: replaces the trailing "XXXXXX" of tmpl
- * and creates the file exclusively with `mode` (less the umask).
- */
-static int open_temp(char *tmpl, mode_t mode)
+/* ---- IP addresses --------------------------------------------------------------- */
+
+static unsigned int inaddr_bits(int family)
 {
-	static const char letters[] =
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	char *x = tmpl + strlen(tmpl) - 6;
-	int tries, i, fd;
-
-	for (tries = 0; tries < 100; tries++) {
-		uint64_t v;
-
-		if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v)) {
-			struct timespec ts;
-
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			v = ((uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32)) +
-			    (uint64_t)tries * 0x9e3779b97f4a7c15ull;
-		}
-		for (i = 0; i < 6; i++, v /= 62)
-			x[i] = letters[v % 62];
-		fd = open(tmpl, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
-	}
-	errno = EEXIST;
-	return -1;
+	return family == AF_INET ? 32 : family == AF_INET6 ? 128 : 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+int vrdma_inaddr_parse(const char *text, struct vrdma_inaddr *ret)
 {
-	while (len > 0) {
-		ssize_t k = write(fd, buf, len);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += k;
-		len -= (size_t)k;
-	}
+	struct vrdma_inaddr a = { 0 };
+
+	if (!text || !ret)
+		return -EINVAL;
+	if (inet_pton(AF_INET, text, &a.v4) == 1)
+		a.family = AF_INET;
+	else if (inet_pton(AF_INET6, text, &a.v6) == 1)
+		a.family = AF_INET6;
+	else
+		return -EINVAL;
+	a.prefix = inaddr_bits(a.family);
+	*ret = a;
 	return 0;
 }
 
-int vrdma_write_file_atomic(struct vrdma_ctx *ctx, const char *label, const char *path,
-                            const char *data, size_t len, mode_t mode, unsigned int flags)
+const char *vrdma_inaddr_format(const struct vrdma_inaddr *a, char buf[INET6_ADDRSTRLEN])
 {
-	const char *lb = label ? label : "", *sp = label ? " " : "";
-	char *dir = vrdma_dirname(path), *bcopy = strdup(path), *tmp = NULL;
-	int fd = -1, dfd, r = 0;
+	if (!inet_ntop(a->family, a->raw, buf, INET6_ADDRSTRLEN))
+		buf[0] = '\0';
+	return buf;
+}
 
-	if (!dir || !bcopy || asprintf(&tmp, "%s/.%s.XXXXXX", dir, basename(bcopy)) < 0) {
-		tmp = NULL;
-		r = -ENOMEM;
-		goto out;
+void vrdma_inaddr_mask(struct vrdma_inaddr *a, unsigned int prefix)
+{
+	unsigned int i, bits = inaddr_bits(a->family);
+
+	if (prefix > bits)
+		prefix = bits;
+	for (i = 0; i < bits / 8; i++) {
+		if (prefix >= 8 * (i + 1))
+			continue;
+		a->raw[i] &= prefix > 8 * i ? (uint8_t)(0xff00u >> (prefix - 8 * i)) : 0;
 	}
-	fd = open_temp(tmp, mode);
-	if (fd < 0) {
-		r = vrdma_error(ctx, -errno, "%s%s%s: cannot create temporary file in %s: %s", lb,
-		                sp, path, dir, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
+	a->prefix = prefix;
+}
+
+bool vrdma_inaddr_in_subnet(const struct vrdma_inaddr *a, const struct vrdma_inaddr *net,
+                            unsigned int prefix)
+{
+	struct vrdma_inaddr x = *a, n = *net;
+
+	if (a->family != net->family || prefix > inaddr_bits(a->family))
+		return false;
+	vrdma_inaddr_mask(&x, prefix);
+	vrdma_inaddr_mask(&n, prefix);
+	return memcmp(x.raw, n.raw, inaddr_bits(a->family) / 8) == 0;
+}
+
+/* ---- MAC addresses ---------------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int vrdma_mac_parse(const char *s, uint8_t mac[6])
+{
+	uint8_t m[6];
+	unsigned int i;
+
+	if (!s || strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++) {
+		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		if (i < 5 && s[i * 3 + 2] != ':' && s[i * 3 + 2] != '-')
+			return -EINVAL;
+		m[i] = (uint8_t)(hi << 4 | lo);
 	}
-	if (((flags & VRDMA_WRITE_EXACT_MODE) && fchmod(fd, mode) < 0) ||
-	    (r = write_all(fd, data, len)) < 0 || fsync(fd) < 0) {
-		if (r >= 0)
-			r = -errno;
-		r = vrdma_error(ctx, r, "%s%s%s: writing %s: %s", lb, sp, path, tmp, strerror(-r));
-		goto out;
-	}
-	r = close(fd);
-	fd = -1;
-	if (r < 0) {
-		r = vrdma_error(ctx, -errno, "%s%s%s: closing %s: %s", lb, sp, path, tmp,
-		                strerror(errno));
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		r = vrdma_error(ctx, -errno, "%s%s%s: rename from %s: %s", lb, sp, path, tmp,
-		                strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if ((dfd < 0 || fsync(dfd) < 0) && (flags & VRDMA_WRITE_SYNC_DIR))
-		r = vrdma_error(ctx, -errno, "%s%s%s: syncing directory %s: %s", lb, sp, path, dir,
-		                strerror(errno));
-	if (dfd >= 0)
-		close(dfd);
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
-	free(bcopy);
-	return r;
+	memcpy(mac, m, sizeof(m));
+	return 0;
+}
+
+void vrdma_mac_format(const uint8_t mac[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+	         mac[4], mac[5]);
 }

@@ -9,54 +9,17 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "model-private.h"
 
+/* Start of a public call on vmk: NULL is -EINVAL, then clear the message. */
 #define VMK_CHECK(vmk)                                                          \
 	do {                                                                    \
 		if (!(vmk))                                                     \
 			return -EINVAL;                                         \
 		vrdma_error_clear((vmk)->ctx);                                  \
-		if (!(vmk)->cfg)                                                \
-			return vrdma_error((vmk)->ctx, -ENODEV,                 \
-			                   "vmk '%s' was removed from its configuration", \
-			                   (vmk)->name);                        \
 	} while (0)
 
 /* ---- MAC addresses ------------------------------------------------------------ */
-
-int vrdma_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int i;
-
-	if (!s || strlen(s) != 17)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		unsigned int v = 0, k;
-		for (k = 0; k < 2; k++) {
-			char c = s[i * 3 + k];
-			v <<= 4;
-			if (c >= '0' && c <= '9')
-				v |= (unsigned int)(c - '0');
-			else if (c >= 'a' && c <= 'f')
-				v |= (unsigned int)(c - 'a' + 10);
-			else if (c >= 'A' && c <= 'F')
-				v |= (unsigned int)(c - 'A' + 10);
-			else
-				return -EINVAL;
-		}
-		if (i < 5 && s[i * 3 + 2] != ':' && s[i * 3 + 2] != '-')
-			return -EINVAL;
-		mac[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
-static void mac_text(struct vrdma_vmk *vmk)
-{
-	snprintf(vmk->mac_text, sizeof(vmk->mac_text), "%02x:%02x:%02x:%02x:%02x:%02x",
-	         vmk->mac[0], vmk->mac[1], vmk->mac[2], vmk->mac[3], vmk->mac[4],
-	         vmk->mac[5]);
-}
 
 static struct vrdma_vmk *mac_user(struct vrdma_config *cfg, const uint8_t mac[6],
                                   struct vrdma_vmk *except)
@@ -113,68 +76,74 @@ static void mac_generate(struct vrdma_config *cfg, struct vrdma_vmk *vmk)
 		if (!mac_user(cfg, vmk->mac, vmk))
 			break;
 	}
-	mac_text(vmk);
+	vrdma_mac_format(vmk->mac, vmk->mac_text);
 }
 
 /* ---- lifetime --------------------------------------------------------------------- */
 
-void vrdma_vmk_detach(struct vrdma_vmk *vmk)
+/* The name asked for, or the lowest free vmkN written to buf; its number in *num. */
+static int pick_name(struct vrdma_config *cfg, const char *name, char buf[16],
+                     unsigned int *num)
 {
-	vmk->cfg = NULL;
-	vmk->pg = NULL;
-}
+	unsigned int i;
 
-int vrdma_vmk_new_internal(struct vrdma_config *cfg, const char *name,
-                           struct vrdma_portgroup *pg, struct vrdma_vmk **ret)
-{
-	struct vrdma_ctx *ctx = cfg->ctx;
-	struct vrdma_vmk *vmk, **nv;
-	char buf[16];
-	unsigned int num = 0, i, pos;
-
-	if (!pg->sw || !pg->sw->cfg)
-		return vrdma_error(ctx, -ENODEV, "port group '%s' was removed from its configuration",
-		                   pg->name);
-	if (pg->sw->cfg != cfg)
-		return vrdma_error(ctx, -EINVAL, "port group '%s' belongs to another configuration",
-		                   pg->name);
 	if (name) {
-		if (!vrdma_model_is_vmk_name(name, &num) || num >= VRDMA_MAX_VMKS)
-			return vrdma_error(ctx, -EINVAL,
+		if (!vrdma_model_is_vmk_name(name, num) || *num >= VRDMA_MAX_VMKS)
+			return vrdma_error(cfg->ctx, -EINVAL,
 			                   "vmk '%s': name must be vmkN with N 0-%d and no leading zero",
 			                   name, VRDMA_MAX_VMKS - 1);
 		for (i = 0; i < cfg->n_vmks; i++)
 			if (strcmp(cfg->vmks[i]->name, name) == 0)
-				return vrdma_error(ctx, -EEXIST, "vmk '%s': already exists", name);
-	} else {
-		for (num = 0; num < VRDMA_MAX_VMKS; num++) {
-			snprintf(buf, sizeof(buf), "vmk%u", num);
-			for (i = 0; i < cfg->n_vmks; i++)
-				if (strcmp(cfg->vmks[i]->name, buf) == 0)
-					break;
-			if (i == cfg->n_vmks)
-				break;
-		}
-		if (num == VRDMA_MAX_VMKS)
-			return vrdma_error(ctx, -ENOSPC, "vmk: limit of %d vmks reached",
-			                   VRDMA_MAX_VMKS);
-		name = buf;
+				return vrdma_error(cfg->ctx, -EEXIST, "vmk '%s': already exists", name);
+		snprintf(buf, 16, "%s", name);
+		return 0;
 	}
+	for (*num = 0; *num < VRDMA_MAX_VMKS; (*num)++) {
+		snprintf(buf, 16, "vmk%u", *num);
+		for (i = 0; i < cfg->n_vmks; i++)
+			if (strcmp(cfg->vmks[i]->name, buf) == 0)
+				break;
+		if (i == cfg->n_vmks)
+			return 0;
+	}
+	return vrdma_error(cfg->ctx, -ENOSPC, "vmk: limit of %d vmks reached", VRDMA_MAX_VMKS);
+}
+
+VRDMA_EXPORT int vrdma_config_add_vmk(struct vrdma_config *cfg, const char *name,
+                                      struct vrdma_portgroup *pg, struct vrdma_vmk **ret)
+{
+	struct vrdma_ctx *ctx;
+	struct vrdma_vmk *vmk, **nv;
+	char buf[16];
+	unsigned int num = 0, pos;
+	int r;
+
+	if (!cfg)
+		return -EINVAL;
+	ctx = cfg->ctx;
+	vrdma_error_clear(ctx);
+	if (!pg)
+		return vrdma_error(ctx, -EINVAL, "vmk '%s': NULL port group", name ? name : "");
+	if (pg->sw->cfg != cfg)
+		return vrdma_error(ctx, -EINVAL, "port group '%s' belongs to another configuration",
+		                   pg->name);
+	r = pick_name(cfg, name, buf, &num);
+	if (r < 0)
+		return r;
 	if (cfg->n_vmks >= VRDMA_MAX_VMKS)
-		return vrdma_error(ctx, -ENOSPC, "vmk '%s': limit of %d vmks reached", name,
+		return vrdma_error(ctx, -ENOSPC, "vmk '%s': limit of %d vmks reached", buf,
 		                   VRDMA_MAX_VMKS);
 	nv = realloc(cfg->vmks, (cfg->n_vmks + 1) * sizeof(*nv));
 	if (!nv)
-		return -ENOMEM;
+		return vrdma_error(ctx, -ENOMEM, "vmk '%s': out of memory", buf);
 	cfg->vmks = nv;
 	vmk = calloc(1, sizeof(*vmk));
 	if (!vmk)
-		return -ENOMEM;
-	vmk->refcount = 1;
-	vmk->ctx = vrdma_ctx_ref(ctx);
+		return vrdma_error(ctx, -ENOMEM, "vmk '%s': out of memory", buf);
+	vmk->ctx = ctx;
 	vmk->cfg = cfg;
 	vmk->pg = pg;
-	snprintf(vmk->name, sizeof(vmk->name), "%s", name);
+	snprintf(vmk->name, sizeof(vmk->name), "%s", buf);
 	vmk->mtu = pg->sw->mtu < VRDMA_MTU_DEFAULT ? pg->sw->mtu : VRDMA_MTU_DEFAULT;
 	mac_generate(cfg, vmk);
 	/* keep vmks sorted by number */
@@ -194,23 +163,9 @@ int vrdma_vmk_new_internal(struct vrdma_config *cfg, const char *name,
 	return 0;
 }
 
-VRDMA_EXPORT struct vrdma_vmk *vrdma_vmk_ref(struct vrdma_vmk *vmk)
+void vrdma_vmk_free(struct vrdma_vmk *vmk)
 {
-	if (!vmk)
-		return NULL;
-	vmk->refcount++;
-	return vmk;
-}
-
-VRDMA_EXPORT struct vrdma_vmk *vrdma_vmk_unref(struct vrdma_vmk *vmk)
-{
-	if (!vmk)
-		return NULL;
-	if (--vmk->refcount > 0)
-		return NULL;
-	vrdma_ctx_unref(vmk->ctx);
 	free(vmk);
-	return NULL;
 }
 
 VRDMA_EXPORT struct vrdma_config *vrdma_vmk_get_config(struct vrdma_vmk *vmk)
@@ -221,26 +176,25 @@ VRDMA_EXPORT struct vrdma_config *vrdma_vmk_get_config(struct vrdma_vmk *vmk)
 VRDMA_EXPORT int vrdma_vmk_remove(struct vrdma_vmk *vmk)
 {
 	struct vrdma_config *cfg;
+	struct vrdma_vmk **keep;
 	unsigned int i;
 
 	VMK_CHECK(vmk);
 	cfg = vmk->cfg;
+	keep = realloc(cfg->removed_vmks, (cfg->n_removed_vmks + 1) * sizeof(*keep));
+	if (!keep)
+		return vrdma_error(vmk->ctx, -ENOMEM, "vmk '%s': out of memory", vmk->name);
+	cfg->removed_vmks = keep;
+	keep[cfg->n_removed_vmks++] = vmk;
 	for (i = 0; i < cfg->n_vmks; i++)
 		if (cfg->vmks[i] == vmk)
 			break;
 	memmove(&cfg->vmks[i], &cfg->vmks[i + 1], (cfg->n_vmks - i - 1) * sizeof(*cfg->vmks));
 	cfg->n_vmks--;
-	vrdma_vmk_detach(vmk);
-	vrdma_vmk_unref(vmk);
 	return 0;
 }
 
 VRDMA_EXPORT const char *vrdma_vmk_get_name(struct vrdma_vmk *vmk)
-{
-	return vmk ? vmk->name : NULL;
-}
-
-VRDMA_EXPORT const char *vrdma_vmk_get_ifname(struct vrdma_vmk *vmk)
 {
 	return vmk ? vmk->name : NULL;
 }
@@ -254,10 +208,7 @@ VRDMA_EXPORT int vrdma_vmk_set_portgroup(struct vrdma_vmk *vmk, struct vrdma_por
 {
 	VMK_CHECK(vmk);
 	if (!pg)
-		return -EINVAL;
-	if (!pg->sw || !pg->sw->cfg)
-		return vrdma_error(vmk->ctx, -ENODEV,
-		                   "port group '%s' was removed from its configuration", pg->name);
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL port group", vmk->name);
 	if (pg->sw->cfg != vmk->cfg)
 		return vrdma_error(vmk->ctx, -EINVAL,
 		                   "vmk '%s': port group '%s' belongs to another configuration",
@@ -286,7 +237,7 @@ VRDMA_EXPORT int vrdma_vmk_set_mac(struct vrdma_vmk *vmk, const char *mac)
 		mac_generate(vmk->cfg, vmk);
 		return 0;
 	}
-	if (vrdma_parse_mac(mac, m) < 0)
+	if (vrdma_mac_parse(mac, m) < 0)
 		return vrdma_error(vmk->ctx, -EINVAL,
 		                   "vmk '%s': MAC '%s' is not of the form xx:xx:xx:xx:xx:xx",
 		                   vmk->name, mac);
@@ -302,7 +253,7 @@ VRDMA_EXPORT int vrdma_vmk_set_mac(struct vrdma_vmk *vmk, const char *mac)
 		                   "vmk '%s': MAC '%s' is already used by vmk '%s'", vmk->name,
 		                   mac, o->name);
 	memcpy(vmk->mac, m, 6);
-	mac_text(vmk);
+	vrdma_mac_format(vmk->mac, vmk->mac_text);
 	return 0;
 }
 
@@ -474,11 +425,11 @@ VRDMA_EXPORT int vrdma_vmk_set_ipv4(struct vrdma_vmk *vmk, const char *addr,
 VRDMA_EXPORT int vrdma_vmk_get_ipv4(struct vrdma_vmk *vmk, const char **addr,
                                     unsigned int *prefix)
 {
-	if (!vmk || !addr)
-		return -EINVAL;
-	*addr = NULL;
+	VMK_CHECK(vmk);
+	if (!addr)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL result pointer", vmk->name);
 	if (!vmk->has_ip4)
-		return -ENOENT;
+		return vrdma_error(vmk->ctx, -ENOENT, "vmk '%s': no IPv4 address", vmk->name);
 	*addr = vmk->ip4_text;
 	if (prefix)
 		*prefix = vmk->ip4_prefix;
@@ -513,7 +464,7 @@ VRDMA_EXPORT int vrdma_vmk_add_ipv6(struct vrdma_vmk *vmk, const char *addr,
 
 	VMK_CHECK(vmk);
 	if (!addr)
-		return -EINVAL;
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL IPv6 address", vmk->name);
 	if (inet_pton(AF_INET6, addr, &a) != 1)
 		return vrdma_error(vmk->ctx, -EINVAL,
 		                   "vmk '%s': '%s' is not an IPv6 address", vmk->name, addr);
@@ -556,7 +507,7 @@ VRDMA_EXPORT int vrdma_vmk_remove_ipv6(struct vrdma_vmk *vmk, const char *addr)
 
 	VMK_CHECK(vmk);
 	if (!addr)
-		return -EINVAL;
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL IPv6 address", vmk->name);
 	if (inet_pton(AF_INET6, addr, &a) != 1)
 		return vrdma_error(vmk->ctx, -EINVAL,
 		                   "vmk '%s': '%s' is not an IPv6 address", vmk->name, addr);
@@ -582,22 +533,23 @@ VRDMA_EXPORT int vrdma_vmk_remove_ipv6(struct vrdma_vmk *vmk, const char *addr)
 	return 0;
 }
 
-VRDMA_EXPORT int vrdma_vmk_get_ipv6_count(struct vrdma_vmk *vmk)
+VRDMA_EXPORT int vrdma_vmk_get_n_ipv6(struct vrdma_vmk *vmk)
 {
 	return vmk ? (int)vmk->n_ip6 : -EINVAL;
 }
 
-VRDMA_EXPORT int vrdma_vmk_get_ipv6(struct vrdma_vmk *vmk, unsigned int index,
+VRDMA_EXPORT int vrdma_vmk_get_ipv6(struct vrdma_vmk *vmk, unsigned int i,
                                     const char **addr, unsigned int *prefix)
 {
-	if (!vmk || !addr)
-		return -EINVAL;
-	*addr = NULL;
-	if (index >= vmk->n_ip6)
-		return -ENOENT;
-	*addr = vmk->ip6[index].text;
+	VMK_CHECK(vmk);
+	if (!addr)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL result pointer", vmk->name);
+	if (i >= vmk->n_ip6)
+		return vrdma_error(vmk->ctx, -ENOENT, "vmk '%s': no IPv6 address %u (it has %u)",
+		                   vmk->name, i, vmk->n_ip6);
+	*addr = vmk->ip6[i].text;
 	if (prefix)
-		*prefix = vmk->ip6[index].prefix;
+		*prefix = vmk->ip6[i].prefix;
 	return 0;
 }
 
@@ -610,7 +562,7 @@ VRDMA_EXPORT int vrdma_vmk_set_gateway(struct vrdma_vmk *vmk, const char *addr)
 
 	VMK_CHECK(vmk);
 	if (!addr)
-		return -EINVAL;
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL gateway", vmk->name);
 	if (inet_pton(AF_INET, addr, &a4) == 1) {
 		uint32_t host;
 
@@ -683,24 +635,19 @@ VRDMA_EXPORT int vrdma_vmk_clear_gateway(struct vrdma_vmk *vmk, int family)
 	return 0;
 }
 
-VRDMA_EXPORT int vrdma_vmk_get_gateway(struct vrdma_vmk *vmk, int family, const char **addr)
+VRDMA_EXPORT int vrdma_vmk_get_gateway(struct vrdma_vmk *vmk, int family, const char **ret)
 {
-	if (!vmk || !addr)
-		return -EINVAL;
-	*addr = NULL;
-	if (family == AF_INET) {
-		if (!vmk->has_gw4)
-			return -ENOENT;
-		*addr = vmk->gw4_text;
-		return 0;
-	}
-	if (family == AF_INET6) {
-		if (!vmk->has_gw6)
-			return -ENOENT;
-		*addr = vmk->gw6_text;
-		return 0;
-	}
-	return -EINVAL;
+	VMK_CHECK(vmk);
+	if (!ret)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL result pointer", vmk->name);
+	if (family != AF_INET && family != AF_INET6)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': unknown address family %d",
+		                   vmk->name, family);
+	if (!(family == AF_INET ? vmk->has_gw4 : vmk->has_gw6))
+		return vrdma_error(vmk->ctx, -ENOENT, "vmk '%s': no %s gateway", vmk->name,
+		                   family == AF_INET ? "IPv4" : "IPv6");
+	*ret = family == AF_INET ? vmk->gw4_text : vmk->gw6_text;
+	return 0;
 }
 
 /* ---- tags -------------------------------------------------------------------------- */
@@ -716,7 +663,7 @@ static const struct {
 	{ VRDMA_VMK_TAG_ISER, "iser", "iSER" },
 };
 
-VRDMA_EXPORT const char *vrdma_vmk_tag_to_name(unsigned int tag)
+VRDMA_EXPORT const char *vrdma_vmk_tag_to_string(unsigned int tag)
 {
 	size_t i;
 
@@ -726,15 +673,15 @@ VRDMA_EXPORT const char *vrdma_vmk_tag_to_name(unsigned int tag)
 	return NULL;
 }
 
-VRDMA_EXPORT int vrdma_vmk_tag_from_name(const char *name)
+VRDMA_EXPORT int vrdma_vmk_tag_from_string(const char *text)
 {
 	size_t i;
 
-	if (!name)
+	if (!text)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(tag_names); i++)
-		if (strcasecmp(name, tag_names[i].name) == 0 ||
-		    strcasecmp(name, tag_names[i].esxi) == 0)
+		if (strcasecmp(text, tag_names[i].name) == 0 ||
+		    strcasecmp(text, tag_names[i].esxi) == 0)
 			return (int)tag_names[i].bit;
 	return -EINVAL;
 }
@@ -759,7 +706,7 @@ VRDMA_EXPORT int vrdma_vmk_remove_tags(struct vrdma_vmk *vmk, unsigned int tags)
 	return 0;
 }
 
-VRDMA_EXPORT int vrdma_vmk_get_tags(struct vrdma_vmk *vmk)
+VRDMA_EXPORT unsigned int vrdma_vmk_get_tags(struct vrdma_vmk *vmk)
 {
-	return vmk ? (int)vmk->tags : -EINVAL;
+	return vmk ? vmk->tags : 0;
 }

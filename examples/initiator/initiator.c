@@ -21,7 +21,10 @@ int main(int argc, char **argv)
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_bindings *b = NULL;
 	struct vrdma_source *src = NULL;
-	int service = VRDMA_SERVICE_NVME_RDMA, i, r, rc = EXIT_FAILURE;
+	struct vrdma_diag *d;
+	const char *gateway;
+	unsigned int i;
+	int service = VRDMA_SERVICE_NVME_RDMA, r, rc = EXIT_FAILURE;
 
 	if (argc != 2 && argc != 3 && argc != 5) {
 		fprintf(stderr, "usage: %s TARGET [nvme-rdma|iser] [HOST.json CONFIG.json]\n", argv[0]);
@@ -53,20 +56,19 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	printf("target   %s (%s)\n", vrdma_source_get_target(src), vrdma_service_to_string(service));
-	printf("vmk      %s on %s\n", vrdma_binding_get_vmk_name(vrdma_source_get_binding(src)),
+	printf("vmk      %s on %s\n", vrdma_vmk_get_name(vrdma_binding_get_vmk(vrdma_source_get_binding(src))),
 	       vrdma_source_get_netdev_name(src));
-	printf("source   %s%s%s\n", vrdma_source_get_address(src),
-	       vrdma_source_get_gateway(src) ? " via " : "",
-	       vrdma_source_get_gateway(src) ? vrdma_source_get_gateway(src) : "");
+	if (vrdma_source_get_gateway(src, &gateway) < 0)
+		gateway = NULL; /* the target is on a connected subnet */
+	printf("source   %s%s%s\n", vrdma_source_get_address(src), gateway ? " via " : "",
+	       gateway ? gateway : "");
 	printf("adapter  %s (%s) port %d, RoCE v2 GID index %d\n",
 	       vrdma_adapter_get_alias(vrdma_source_get_adapter(src)),
 	       vrdma_adapter_get_name(vrdma_source_get_adapter(src)),
 	       vrdma_source_get_port_number(src), vrdma_source_get_gid_index(src));
-	for (i = 0; i < vrdma_source_get_n_diags(src); i++) {
-		struct vrdma_diag *d = vrdma_source_get_diag(src, i);
-		printf("warning  %s: %s (fix: %s)\n", vrdma_diag_get_code(d),
+	for (i = 0; vrdma_source_get_diag(src, i, &d) == 0; i++)
+		printf("warning  %s: %s (fix: %s)\n", vrdma_rule_get_code(vrdma_diag_get_rule(d)),
 		       vrdma_diag_get_message(d), vrdma_diag_get_hint(d));
-	}
 	rc = EXIT_SUCCESS;
 out:
 	vrdma_source_unref(src);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* vrdma-perf: perftest-like command-line options. */
+/* vrdma-perf: perftest-like command-line options, and the run parameters they mean. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -9,15 +9,45 @@
 #include <string.h>
 #include <strings.h>
 
-#include <vrdma/vrdma.h>
-
 #include "opts.h"
+
+/* perftest's defaults. */
+#define DEF_ITERS_BW 5000
+#define DEF_ITERS_LAT 1000
+#define DEF_TX_DEPTH_BW 128
+#define DEF_TX_DEPTH_LAT 1
+#define DEF_CQ_MOD 100
+#define DEF_INLINE_LAT 220
 
 enum {
 	OPT_REPORT_GBITS = 0x100,
 	OPT_VMK,
 	OPT_VERSION,
 };
+
+static const char *const test_names[PERF_N_TESTS] = {
+	[PERF_WRITE_BW] = "write_bw",
+	[PERF_READ_BW] = "read_bw",
+	[PERF_SEND_BW] = "send_bw",
+	[PERF_WRITE_LAT] = "write_lat",
+	[PERF_READ_LAT] = "read_lat",
+	[PERF_SEND_LAT] = "send_lat",
+};
+
+const char *perf_test_name(enum perf_test test)
+{
+	return (unsigned int)test < PERF_N_TESTS ? test_names[test] : NULL;
+}
+
+int perf_test_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < PERF_N_TESTS; i++)
+		if (strcmp(name, test_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
 
 static const struct option long_opts[] = {
 	{ "ib-dev", required_argument, NULL, 'd' },
@@ -158,14 +188,14 @@ int vperf_parse(int argc, char **argv, struct vperf_opts *o)
 			o->port = (unsigned int)v;
 			break;
 		case 'x':
-			/* Any index the GID table has: the library checks the range. */
+			/* Any index the GID table has: the endpoint checks the range. */
 			if (parse_u64(optarg, INT32_MAX, &v) < 0)
 				return fail(o, "-x %s: expected a GID index (a number >= 0)", optarg);
 			o->gid_index = (int)v;
 			break;
 		case 's':
 			if (vperf_parse_size(optarg, &o->size) < 0 ||
-			    o->size < VRDMA_PERF_SIZE_MIN || o->size > VRDMA_PERF_SIZE_MAX)
+			    o->size < PERF_SIZE_MIN || o->size > PERF_SIZE_MAX)
 				return fail(o, "-s %s: expected a message size of 1 B to 8 MiB", optarg);
 			break;
 		case 'a':
@@ -238,8 +268,8 @@ int vperf_parse(int argc, char **argv, struct vperf_opts *o)
 	for (i = optind; i < argc; i++) {
 		if (o->test >= 0)
 			return fail(o, "%s: unexpected argument (TEST is %s)", argv[i],
-			            vrdma_perf_test_name(o->test));
-		o->test = vrdma_perf_test_from_name(argv[i]);
+			            perf_test_name(o->test));
+		o->test = perf_test_from_name(argv[i]);
 		if (o->test < 0)
 			return fail(o, "%s: unknown test (expected write_bw, read_bw, send_bw, write_lat, read_lat or send_lat)",
 			            argv[i]);
@@ -252,14 +282,72 @@ int vperf_parse(int argc, char **argv, struct vperf_opts *o)
 		return fail(o, "-n and -D exclude each other");
 	if (o->vmk && (o->device || o->gid_index >= 0 || o->port != 1))
 		return fail(o, "--vmk names the device, port and GID: do not combine it with -d, -i or -x");
-	if (vrdma_perf_test_is_latency(o->test) > 0 && o->qps > 1)
+	if (perf_test_is_latency(o->test) && o->qps > 1)
 		return fail(o, "-q %u: latency tests use one QP pair", o->qps);
-	if (o->test == VRDMA_PERF_WRITE_LAT && o->events)
+	if (o->test == PERF_WRITE_LAT && o->events)
 		return fail(o, "-e: write_lat polls memory; completion events do not apply");
 	if (o->cq_mod && o->tx_depth && o->cq_mod > o->tx_depth)
 		return fail(o, "-Q %u: CQ moderation must not exceed the TX depth (%u)", o->cq_mod,
 		            o->tx_depth);
 	if (!o->size && !o->all)
-		o->size = vrdma_perf_test_is_latency(o->test) > 0 ? 2 : 65536;
+		o->size = perf_test_is_latency(o->test) ? 2 : 65536;
 	return 0;
+}
+
+/* ---- run parameters --------------------------------------------------------- */
+
+#ifdef VRDMA_TEST_HOOKS
+static int fault_from_env(void)
+{
+	const char *s = secure_getenv("VRDMA_PERF_FAULT");
+
+	if (!s)
+		return PERF_FAULT_NONE;
+	if (strcmp(s, "no-data") == 0)
+		return PERF_FAULT_NO_DATA;
+	if (strcmp(s, "corrupt") == 0)
+		return PERF_FAULT_CORRUPT;
+	if (strcmp(s, "bad-rkey") == 0)
+		return PERF_FAULT_BAD_RKEY;
+	return PERF_FAULT_NONE;
+}
+#endif
+
+void perf_params(const struct vperf_opts *o, size_t size, struct perf_params *pp)
+{
+	enum perf_test test = (enum perf_test)o->test;
+	bool lat = perf_test_is_latency(test);
+
+	memset(pp, 0, sizeof(*pp));
+	pp->test = test;
+	pp->name = perf_test_name(test);
+	pp->latency = lat;
+	pp->size = size;
+	pp->duration = o->duration;
+	if (o->duration <= 0)
+		pp->iterations = o->iters ? o->iters : lat ? DEF_ITERS_LAT : DEF_ITERS_BW;
+	if (lat)
+		pp->tx_depth = DEF_TX_DEPTH_LAT;
+	else
+		pp->tx_depth = o->tx_depth ? o->tx_depth : DEF_TX_DEPTH_BW;
+	if (test == PERF_READ_BW || test == PERF_READ_LAT)
+		pp->inline_size = 0;
+	else if (o->inline_size >= 0)
+		pp->inline_size = (unsigned int)o->inline_size;
+	else
+		pp->inline_size = lat ? DEF_INLINE_LAT : 0;
+	pp->cq_mod = o->cq_mod ? o->cq_mod : DEF_CQ_MOD;
+	if (pp->cq_mod > pp->tx_depth)
+		pp->cq_mod = pp->tx_depth; /* a CQ never waits past the depth */
+	pp->num_qps = lat ? 1 : o->qps;
+	pp->events = o->events;
+	if (o->warmup >= 0)
+		pp->warmup = (uint64_t)o->warmup;
+	else if (pp->iterations)
+		pp->warmup = pp->iterations / 10 < 1000 ? pp->iterations / 10 : 1000;
+	else
+		pp->warmup = lat ? 100 : 2 * (uint64_t)pp->tx_depth * pp->num_qps;
+#ifdef VRDMA_TEST_HOOKS
+	pp->fault = fault_from_env();
+#endif
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* vrdma-perf: command-line options (parsed separately so unit tests can). */
+/* vrdma-perf: command-line options and what they mean for a run (apart, so unit tests can). */
 #ifndef VRDMA_PERF_OPTS_H
 #define VRDMA_PERF_OPTS_H
 
@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "perf.h"
+
 struct vperf_opts {
-	int test;             /* enum vrdma_perf_test, -1 when not given */
+	int test;             /* enum perf_test, -1 when not given */
 	const char *device;   /* -d, NULL: first device */
 	unsigned int port;    /* -i, default 1 */
 	int gid_index;        /* -x, -1: automatic */
@@ -39,5 +41,14 @@ int vperf_parse(int argc, char **argv, struct vperf_opts *o);
 /* Parse a size: digits with an optional K/M/G (binary) suffix, optional "B"/"iB". */
 int vperf_parse_size(const char *s, size_t *ret);
 void vperf_usage(FILE *out, const char *prog);
+
+/* The parameters of test o->test at message size `size`: the options with
+ * perftest's defaults filled in. */
+void perf_params(const struct vperf_opts *o, size_t size, struct perf_params *pp);
+
+/* "write_bw" ... "send_lat"; NULL for an unknown value. */
+const char *perf_test_name(enum perf_test test);
+/* The test named `name`, or -EINVAL. */
+int perf_test_from_name(const char *name);
 
 #endif

@@ -1,25 +1,77 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vrdmactl apply [--dry-run] [--check]: realise the configuration. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "vrdmactl.h"
+
+/*
+ * The netlink messages an execution sends are counted from the library's
+ * log: one debug line "apply: netlink message N sent: ..." per message.
+ * The log function counts those and prints the messages the user asked for
+ * (VRDMA_LOG) exactly as the library's default logger does.
+ */
+struct msg_count {
+	int priority;           /* the user's log priority */
+	unsigned int n;         /* netlink messages seen */
+};
+
+static void count_log(struct vrdma_ctx *ctx, int priority, const char *file, int line,
+                      const char *fn, const char *format, va_list args)
+	VRDMA_PRINTF(6, 0);
+static void count_log(struct vrdma_ctx *ctx, int priority, const char *file, int line,
+                      const char *fn, const char *format, va_list args)
+{
+	struct msg_count *c = NULL;
+	void *data;
+
+	(void)file;
+	(void)line;
+	if (vrdma_ctx_get_log_data(ctx, &data) == 0)
+		c = data;
+	if (c && strncmp(format, "apply: netlink message ", 23) == 0)
+		c->n++;
+	if (c && priority > c->priority)
+		return;
+	fprintf(stderr, "libvrdma: %s: ", fn);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+static int count_messages(struct vctl *v, struct msg_count *c)
+{
+	c->priority = vrdma_ctx_get_log_priority(v->ctx);
+	c->n = 0;
+	if (vrdma_ctx_set_log_fn(v->ctx, count_log, c) < 0 ||
+	    vrdma_ctx_set_log_priority(v->ctx, LOG_DEBUG) < 0)
+		return vctl_fail(v, -EINVAL, "cannot count netlink messages");
+	return 0;
+}
 
 static struct json_object *plan_json(struct vrdma_apply_plan *plan, const char *mode)
 {
 	struct json_object *o = json_object_new_object(), *steps, *notes;
-	int i, n = vrdma_apply_plan_get_n_steps(plan);
+	unsigned int i, n = (unsigned int)vrdma_apply_plan_get_n_steps(plan);
 
 	json_object_object_add(o, "mode", json_object_new_string(mode));
 	steps = json_object_new_array();
-	for (i = 1; i <= n; i++) {
-		struct vrdma_apply_step *st = vrdma_apply_plan_get_step(plan, i);
-		struct json_object *s = json_object_new_object();
-		const char *old = vrdma_apply_step_get_old_value(st);
-		const char *new = vrdma_apply_step_get_new_value(st);
+	for (i = 0; i < n; i++) {
+		struct vrdma_apply_step *st;
+		struct json_object *s;
+		const char *old, *new;
 
-		json_object_object_add(s, "step", json_object_new_int(i));
+		if (vrdma_apply_plan_get_step(plan, i, &st) < 0)
+			break;
+		s = json_object_new_object();
+		if (vrdma_apply_step_get_old_value(st, &old) < 0)
+			old = NULL; /* a create */
+		if (vrdma_apply_step_get_new_value(st, &new) < 0)
+			new = NULL; /* a delete */
+		json_object_object_add(s, "step", json_object_new_int((int)i + 1));
 		json_object_object_add(s, "action", json_object_new_string(
 			vrdma_apply_action_to_string(vrdma_apply_step_get_action(st))));
 		json_object_object_add(s, "object", json_object_new_string(
@@ -34,8 +86,11 @@ static struct json_object *plan_json(struct vrdma_apply_plan *plan, const char *
 	}
 	json_object_object_add(o, "steps", steps);
 	notes = json_object_new_array();
-	for (i = 0; i < vrdma_apply_plan_get_n_notes(plan); i++)
-		json_object_array_add(notes, json_object_new_string(vrdma_apply_plan_get_note(plan, i)));
+	for (i = 0; i < (unsigned int)vrdma_apply_plan_get_n_notes(plan); i++) {
+		const char *note;
+		if (vrdma_apply_plan_get_note(plan, i, &note) == 0)
+			json_object_array_add(notes, json_object_new_string(note));
+	}
 	json_object_object_add(o, "notes", notes);
 	return o;
 }
@@ -45,6 +100,7 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_host *host = NULL;
 	struct vrdma_apply_plan *plan = NULL;
+	struct msg_count sent;
 	bool dry_run = false, check = false;
 	char *text = NULL;
 	int i, r, rc = VCTL_EXIT_OK, n;
@@ -64,13 +120,9 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 	if (r < 0)
 		return vctl_fail(v, r, "cannot load configuration %s",
 		                 vrdma_ctx_get_config_path(v->ctx));
-	if (v->host_file) {
-		r = vrdma_host_load(v->ctx, v->host_file, &host);
-		if (r < 0) {
-			rc = vctl_fail(v, r, "cannot load host snapshot %s", v->host_file);
-			goto out;
-		}
-	}
+	rc = vctl_open_host(v, VRDMA_DISCOVER_READ_ONLY | VRDMA_DISCOVER_NO_GIDS, &host);
+	if (rc != VCTL_EXIT_OK)
+		goto out;
 	/* --check reads under a shared apply lock; a plan to execute or show
 	 * holds the exclusive one */
 	if (check)
@@ -83,6 +135,9 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 	}
 	n = vrdma_apply_plan_get_n_steps(plan);
 	if (!dry_run && !check) {
+		rc = count_messages(v, &sent);
+		if (rc != VCTL_EXIT_OK)
+			goto out;
 		r = vrdma_apply_execute(plan);
 		if (r < 0) {
 			rc = vctl_fail(v, r, "apply failed");
@@ -96,12 +151,12 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 		if (!dry_run && !check) {
 			json_object_object_add(o, "applied", json_object_new_boolean(true));
 			json_object_object_add(o, "netlink_messages",
-			                       json_object_new_int(vrdma_apply_plan_get_n_writes(plan)));
+			                       json_object_new_int((int)sent.n));
 		}
 		vctl_print_json(o);
 		json_object_put(o);
 	} else {
-		r = vrdma_apply_plan_to_string(plan, &text);
+		r = vrdma_apply_plan_format(plan, &text);
 		if (r < 0) {
 			rc = vctl_fail(v, r, "cannot format the plan");
 			goto out;
@@ -112,8 +167,7 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 		if (!check || n > 0)
 			fputs(text, stdout);
 		if (!dry_run && !check)
-			printf("applied %d change(s) with %d netlink message(s)\n", n,
-			       vrdma_apply_plan_get_n_writes(plan));
+			printf("applied %d change(s) with %u netlink message(s)\n", n, sent.n);
 	}
 	if (check && n > 0)
 		rc = VCTL_EXIT_PROBLEMS;

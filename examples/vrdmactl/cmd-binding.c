@@ -11,6 +11,9 @@
 
 #include "vrdmactl.h"
 
+/* The network stack every vmk is on (ESXi's only one for RDMA). */
+#define VCTL_NETSTACK "defaultTcpipStack"
+
 /* Host (live or --host FILE) + configuration -> bindings. */
 static int open_bindings(struct vctl *v, struct vrdma_bindings **ret)
 {
@@ -45,24 +48,49 @@ static const char *adapter_label(struct vrdma_adapter *a)
 /* The uplink as ESXi shows it: its vmnic alias when the host knows it. */
 static const char *uplink_label(struct vrdma_binding *bd)
 {
-	struct vrdma_uplink *u = vrdma_binding_get_uplink(bd);
+	struct vrdma_uplink *u;
+	const char *name = NULL;
 
-	if (u && vrdma_uplink_get_alias(u))
+	if (vrdma_binding_get_uplink(bd, &u) == 0 && vrdma_uplink_get_alias(u))
 		return vrdma_uplink_get_alias(u);
-	return vrdma_binding_get_uplink_name(bd);
+	vrdma_binding_get_uplink_name(bd, &name);
+	return name;
+}
+
+/* The binding's adapter and netdev name, NULL when it has none. */
+static struct vrdma_adapter *binding_adapter(struct vrdma_binding *bd)
+{
+	struct vrdma_adapter *a = NULL;
+
+	vrdma_binding_get_adapter(bd, &a);
+	return a;
+}
+
+static const char *binding_netdev(struct vrdma_binding *bd)
+{
+	const char *name = NULL;
+
+	vrdma_binding_get_netdev_name(bd, &name);
+	return name;
+}
+
+static const char *binding_vmk(struct vrdma_binding *bd)
+{
+	return vrdma_vmk_get_name(vrdma_binding_get_vmk(bd));
 }
 
 /* "a/24, b/64" and "1, 2" (or "-" per address without a GID). */
 static void addr_cells(struct vrdma_binding *bd, char *addrs, size_t alen, char *gids, size_t glen)
 {
-	int i, n = vrdma_binding_get_n_addrs(bd), idx;
+	const char *addr;
+	unsigned int i, prefix, idx;
 
 	addrs[0] = gids[0] = 0;
-	for (i = 0; i < n; i++) {
-		snprintf(addrs + strlen(addrs), alen - strlen(addrs), "%s%s/%d", i ? ", " : "",
-		         vrdma_binding_get_addr(bd, i), vrdma_binding_get_addr_prefixlen(bd, i));
+	for (i = 0; vrdma_binding_get_addr(bd, i, &addr, NULL, &prefix) == 0; i++) {
+		snprintf(addrs + strlen(addrs), alen - strlen(addrs), "%s%s/%u", i ? ", " : "", addr,
+		         prefix);
 		if (vrdma_binding_get_addr_gid_index(bd, i, &idx) == 0)
-			snprintf(gids + strlen(gids), glen - strlen(gids), "%s%d", i ? ", " : "", idx);
+			snprintf(gids + strlen(gids), glen - strlen(gids), "%s%u", i ? ", " : "", idx);
 		else
 			snprintf(gids + strlen(gids), glen - strlen(gids), "%s-", i ? ", " : "");
 	}
@@ -71,18 +99,18 @@ static void addr_cells(struct vrdma_binding *bd, char *addrs, size_t alen, char 
 static struct json_object *diag_json(struct vrdma_diag *d)
 {
 	struct json_object *o = json_object_new_object(), *objs = json_object_new_array();
-	int i;
+	struct vrdma_rule *rule = vrdma_diag_get_rule(d);
+	const char *kind, *name;
+	unsigned int i;
 
-	json_object_object_add(o, "code", json_object_new_string(vrdma_diag_get_code(d)));
-	json_object_object_add(o, "name", json_object_new_string(vrdma_diag_get_name(d)));
+	json_object_object_add(o, "code", json_object_new_string(vrdma_rule_get_code(rule)));
+	json_object_object_add(o, "name", json_object_new_string(vrdma_rule_get_name(rule)));
 	json_object_object_add(o, "severity",
-	                       json_object_new_string(vrdma_severity_to_string(vrdma_diag_get_severity(d))));
+	                       json_object_new_string(vrdma_severity_to_string(vrdma_rule_get_severity(rule))));
 	json_object_object_add(o, "message", json_object_new_string(vrdma_diag_get_message(d)));
 	json_object_object_add(o, "hint", json_object_new_string(vrdma_diag_get_hint(d)));
-	for (i = 0; i < vrdma_diag_get_n_objects(d); i++) {
-		const char *kind, *name;
+	for (i = 0; vrdma_diag_get_object(d, i, &kind, &name) == 0; i++) {
 		struct json_object *x = json_object_new_object();
-		vrdma_diag_get_object(d, i, &kind, &name);
 		json_object_object_add(x, "kind", json_object_new_string(kind));
 		json_object_object_add(x, "name", json_object_new_string(name));
 		json_object_array_add(objs, x);
@@ -93,45 +121,47 @@ static struct json_object *diag_json(struct vrdma_diag *d)
 
 static void diag_print(FILE *out, struct vrdma_diag *d)
 {
-	fprintf(out, "%-7s %s %s: %s\n", vrdma_severity_to_string(vrdma_diag_get_severity(d)),
-	        vrdma_diag_get_code(d), vrdma_diag_get_name(d), vrdma_diag_get_message(d));
-	if (vrdma_diag_get_hint(d)[0])
-		fprintf(out, "        fix: %s\n", vrdma_diag_get_hint(d));
+	struct vrdma_rule *rule = vrdma_diag_get_rule(d);
+
+	fprintf(out, "%-7s %s %s: %s\n", vrdma_severity_to_string(vrdma_rule_get_severity(rule)),
+	        vrdma_rule_get_code(rule), vrdma_rule_get_name(rule), vrdma_diag_get_message(d));
+	fprintf(out, "        fix: %s\n", vrdma_diag_get_hint(d));
 }
 
 static struct json_object *binding_json(struct vrdma_binding *bd)
 {
 	struct json_object *o = json_object_new_object(), *addrs = json_object_new_array();
-	struct vrdma_port *port = vrdma_binding_get_port(bd);
-	struct vrdma_uplink *u = vrdma_binding_get_uplink(bd);
-	int i, idx, mtu;
+	struct vrdma_adapter *ad = binding_adapter(bd);
+	struct vrdma_port *port = NULL;
+	struct vrdma_uplink *u = NULL;
+	const char *addr, *uplink = NULL;
+	unsigned int i, prefix, idx;
+	int mtu;
 
-	json_object_object_add(o, "device", vctl_jstr(adapter_label(vrdma_binding_get_adapter(bd))));
-	json_object_object_add(o, "adapter", vctl_jstr(vrdma_binding_get_adapter(bd)
-	                                                  ? vrdma_adapter_get_name(vrdma_binding_get_adapter(bd))
-	                                                  : NULL));
+	vrdma_binding_get_port(bd, &port);
+	vrdma_binding_get_uplink(bd, &u);
+	vrdma_binding_get_uplink_name(bd, &uplink);
+	json_object_object_add(o, "device", vctl_jstr(adapter_label(ad)));
+	json_object_object_add(o, "adapter", vctl_jstr(ad ? vrdma_adapter_get_name(ad) : NULL));
 	json_object_object_add(o, "port", port ? json_object_new_int(vrdma_port_get_number(port)) : NULL);
-	json_object_object_add(o, "vmknic", vctl_jstr(vrdma_binding_get_vmk_name(bd)));
-	json_object_object_add(o, "netstack", vctl_jstr(vrdma_binding_get_netstack(bd)));
+	json_object_object_add(o, "vmknic", vctl_jstr(binding_vmk(bd)));
+	json_object_object_add(o, "netstack", vctl_jstr(VCTL_NETSTACK));
 	json_object_object_add(o, "uplink", vctl_jstr(uplink_label(bd)));
-	json_object_object_add(o, "uplink_configured", vctl_jstr(vrdma_binding_get_uplink_name(bd)));
-	json_object_object_add(o, "uplink_netdev", vctl_jstr(u ? vrdma_uplink_get_name(u) : NULL));
-	json_object_object_add(o, "switch", vctl_jstr(vrdma_binding_get_switch(bd)
-	                                                 ? vrdma_switch_get_name(vrdma_binding_get_switch(bd))
-	                                                 : NULL));
-	json_object_object_add(o, "portgroup", vctl_jstr(vrdma_binding_get_portgroup(bd)
-	                                                    ? vrdma_portgroup_get_name(vrdma_binding_get_portgroup(bd))
-	                                                    : NULL));
-	json_object_object_add(o, "netdev", vctl_jstr(vrdma_binding_get_netdev_name(bd)));
+	json_object_object_add(o, "uplink_configured", vctl_jstr(uplink));
+	json_object_object_add(o, "uplink_netdev", vctl_jstr(u ? vrdma_netdev_get_name(vrdma_uplink_get_netdev(u)) : NULL));
+	json_object_object_add(o, "switch", vctl_jstr(vrdma_switch_get_name(vrdma_binding_get_switch(bd))));
+	json_object_object_add(o, "portgroup",
+	                       vctl_jstr(vrdma_portgroup_get_name(vrdma_binding_get_portgroup(bd))));
+	json_object_object_add(o, "netdev", vctl_jstr(binding_netdev(bd)));
 	json_object_object_add(o, "mtu", json_object_new_int(vrdma_binding_get_mtu(bd)));
 	json_object_object_add(o, "roce_mtu", vrdma_binding_get_roce_mtu(bd, &mtu) == 0
 	                                              ? json_object_new_int(mtu) : NULL);
-	for (i = 0; i < vrdma_binding_get_n_addrs(bd); i++) {
+	for (i = 0; vrdma_binding_get_addr(bd, i, &addr, NULL, &prefix) == 0; i++) {
 		struct json_object *a = json_object_new_object();
-		json_object_object_add(a, "address", vctl_jstr(vrdma_binding_get_addr(bd, i)));
-		json_object_object_add(a, "prefixlen", json_object_new_int(vrdma_binding_get_addr_prefixlen(bd, i)));
+		json_object_object_add(a, "address", vctl_jstr(addr));
+		json_object_object_add(a, "prefixlen", json_object_new_int((int)prefix));
 		json_object_object_add(a, "gid_index", vrdma_binding_get_addr_gid_index(bd, i, &idx) == 0
-		                                               ? json_object_new_int(idx) : NULL);
+		                                               ? json_object_new_int((int)idx) : NULL);
 		json_object_array_add(addrs, a);
 	}
 	json_object_object_add(o, "addresses", addrs);
@@ -145,14 +175,15 @@ static int cmd_vmknic_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Device", "Vmknic", "NetStack", "Uplink", "Port Group",
 	                                   "Addresses", "GID Indexes", "State" };
 	struct vrdma_bindings *b = NULL;
+	struct vrdma_binding *bd;
 	struct vctl_list l;
-	int i, r;
+	unsigned int i;
+	int r;
 
 	if ((r = vctl_no_args(v, argc, argv)) || (r = open_bindings(v, &b)))
 		return r;
 	vctl_list_begin(v, &l, hdr, 8);
-	for (i = 0; i < vrdma_bindings_get_n_bindings(b); i++) {
-		struct vrdma_binding *bd = vrdma_bindings_get_binding(b, i);
+	for (i = 0; vrdma_bindings_get_binding(b, i, &bd) == 0; i++) {
 		char addrs[512], gids[128];
 		struct vrdma_portgroup *pg = vrdma_binding_get_portgroup(bd);
 
@@ -161,10 +192,9 @@ static int cmd_vmknic_list(struct vctl *v, int argc, char **argv)
 			continue;
 		}
 		addr_cells(bd, addrs, sizeof(addrs), gids, sizeof(gids));
-		vctl_table_addv(l.t, vctl_or_dash(adapter_label(vrdma_binding_get_adapter(bd))),
-		                vrdma_binding_get_vmk_name(bd), vrdma_binding_get_netstack(bd),
-		                vctl_or_dash(uplink_label(bd)),
-		                vctl_or_dash(pg ? vrdma_portgroup_get_name(pg) : NULL), vctl_or_dash(addrs),
+		vctl_table_addv(l.t, vctl_or_dash(adapter_label(binding_adapter(bd))), binding_vmk(bd),
+		                VCTL_NETSTACK, vctl_or_dash(uplink_label(bd)),
+		                vrdma_portgroup_get_name(pg), vctl_or_dash(addrs),
 		                vctl_or_dash(gids),
 		                vrdma_binding_state_to_string(vrdma_binding_get_state(bd)));
 	}
@@ -176,11 +206,13 @@ static int cmd_vmknic_list(struct vctl *v, int argc, char **argv)
 static int cmd_binding_check(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_bindings *b = NULL;
-	struct vrdma_diag *d = NULL;
+	struct vrdma_binding *bd;
+	struct vrdma_diag *d;
 	struct vrdma_adapter *dev_a = NULL;
 	const char *dev = NULL, *object = NULL;
 	struct json_object *o = NULL, *arr = NULL;
-	int i, r, problems, errors = 0, warnings = 0, bound = 0;
+	unsigned int i;
+	int r, problems, errors = 0, warnings = 0, bound = 0;
 
 	if ((r = vctl_device_opt(v, argc, argv, &dev)) || (r = open_bindings(v, &b)))
 		return r;
@@ -191,16 +223,19 @@ static int cmd_binding_check(struct vctl *v, int argc, char **argv)
 			return vctl_fail(v, r, "no RDMA adapter '%s'", dev);
 		}
 		object = adapter_label(dev_a);
-		for (i = 0; i < vrdma_bindings_get_n_bindings(b); i++)
-			if (vrdma_binding_get_adapter(vrdma_bindings_get_binding(b, i)) == dev_a)
+		for (i = 0; vrdma_bindings_get_binding(b, i, &bd) == 0; i++)
+			if (binding_adapter(bd) == dev_a)
 				bound++;
 	}
 	if (v->json) {
 		o = json_object_new_object();
 		arr = json_object_new_array();
 	}
-	while ((d = vrdma_bindings_next_diag(b, d, object, VRDMA_SEVERITY_INFO))) {
-		int sev = vrdma_diag_get_severity(d);
+	/* Every finding, or those involving the device (its bindings' too). */
+	for (i = 0; vrdma_bindings_get_diag(b, i, &d) == 0; i++) {
+		int sev = vrdma_rule_get_severity(vrdma_diag_get_rule(d));
+		if (object && !vrdma_diag_involves(d, object))
+			continue;
 		errors += sev == VRDMA_SEVERITY_ERROR;
 		warnings += sev == VRDMA_SEVERITY_WARNING;
 		if (arr)
@@ -214,9 +249,8 @@ static int cmd_binding_check(struct vctl *v, int argc, char **argv)
 		problems++;
 	if (o) {
 		struct json_object *bs = json_object_new_array();
-		for (i = 0; i < vrdma_bindings_get_n_bindings(b); i++) {
-			struct vrdma_binding *bd = vrdma_bindings_get_binding(b, i);
-			if (dev_a && vrdma_binding_get_adapter(bd) != dev_a)
+		for (i = 0; vrdma_bindings_get_binding(b, i, &bd) == 0; i++) {
+			if (dev_a && binding_adapter(bd) != dev_a)
 				continue;
 			json_object_array_add(bs, binding_json(bd));
 		}
@@ -229,14 +263,13 @@ static int cmd_binding_check(struct vctl *v, int argc, char **argv)
 		vctl_print_json(o);
 		json_object_put(o);
 	} else {
-		for (i = 0; i < vrdma_bindings_get_n_bindings(b); i++) {
-			struct vrdma_binding *bd = vrdma_bindings_get_binding(b, i);
-			if (dev_a && vrdma_binding_get_adapter(bd) != dev_a)
+		for (i = 0; vrdma_bindings_get_binding(b, i, &bd) == 0; i++) {
+			if (dev_a && binding_adapter(bd) != dev_a)
 				continue;
 			printf("%s <-> %s <-> %s (netdev %s): %s\n",
-			       vctl_or_dash(adapter_label(vrdma_binding_get_adapter(bd))),
-			       vctl_or_dash(uplink_label(bd)), vrdma_binding_get_vmk_name(bd),
-			       vctl_or_dash(vrdma_binding_get_netdev_name(bd)),
+			       vctl_or_dash(adapter_label(binding_adapter(bd))),
+			       vctl_or_dash(uplink_label(bd)), binding_vmk(bd),
+			       vctl_or_dash(binding_netdev(bd)),
 			       vrdma_binding_state_to_string(vrdma_binding_get_state(bd)));
 		}
 		if (dev && bound == 0)
@@ -252,12 +285,14 @@ static int cmd_binding_check(struct vctl *v, int argc, char **argv)
 static int choose(struct vctl *v, struct vrdma_bindings *b, const char *target, int service,
                   struct vrdma_source **ret)
 {
-	int i, r = vrdma_bindings_choose_source(b, target, service, 0, ret);
+	int r = vrdma_bindings_choose_source(b, target, service, 0, ret);
+	struct vrdma_diag *d;
+	unsigned int i;
 
 	if (r < 0)
 		return vctl_fail(v, r, "no source for target %s", target);
-	for (i = 0; i < vrdma_source_get_n_diags(*ret); i++)
-		diag_print(stderr, vrdma_source_get_diag(*ret, i));
+	for (i = 0; vrdma_source_get_diag(*ret, i, &d) == 0; i++)
+		diag_print(stderr, d);
 	return 0;
 }
 
@@ -293,16 +328,18 @@ static int cmd_nvme_connect_args(struct vctl *v, int argc, char **argv)
 	}
 	if (v->json) {
 		struct json_object *o = json_object_new_object();
+		const char *gateway = NULL;
+		vrdma_source_get_gateway(s, &gateway);
 		json_object_object_add(o, "transport", json_object_new_string("rdma"));
 		json_object_object_add(o, "traddr", vctl_jstr(vrdma_source_get_target(s)));
 		json_object_object_add(o, "trsvcid", vctl_jstr(trsvcid));
 		json_object_object_add(o, "host_traddr", vctl_jstr(vrdma_source_get_address(s)));
 		json_object_object_add(o, "nqn", vctl_jstr(nqn));
-		json_object_object_add(o, "vmknic", vctl_jstr(vrdma_binding_get_vmk_name(vrdma_source_get_binding(s))));
+		json_object_object_add(o, "vmknic", vctl_jstr(binding_vmk(vrdma_source_get_binding(s))));
 		json_object_object_add(o, "device", vctl_jstr(adapter_label(vrdma_source_get_adapter(s))));
 		json_object_object_add(o, "port", json_object_new_int(vrdma_source_get_port_number(s)));
 		json_object_object_add(o, "gid_index", json_object_new_int(vrdma_source_get_gid_index(s)));
-		json_object_object_add(o, "gateway", vctl_jstr(vrdma_source_get_gateway(s)));
+		json_object_object_add(o, "gateway", vctl_jstr(gateway));
 		vctl_print_json(o);
 		json_object_put(o);
 	} else {
@@ -319,11 +356,12 @@ static int cmd_nvme_connect_args(struct vctl *v, int argc, char **argv)
 
 static int cmd_iser_iface(struct vctl *v, int argc, char **argv)
 {
-	const char *target = NULL, *vmk = NULL, *addr, *netdev, *name;
+	const char *target = NULL, *vmk = NULL, *addr, *a, *netdev, *name;
 	struct vrdma_bindings *b = NULL;
 	struct vrdma_source *s = NULL;
 	struct vrdma_binding *bd = NULL;
-	int i, r, idx;
+	unsigned int idx;
+	int i, r;
 
 	for (i = 1; i < argc; i++) {
 		if ((strcmp(argv[i], "--target") == 0 || strcmp(argv[i], "-a") == 0) && i + 1 < argc)
@@ -346,7 +384,7 @@ static int cmd_iser_iface(struct vctl *v, int argc, char **argv)
 		bd = vrdma_source_get_binding(s);
 		addr = vrdma_source_get_address(s);
 	} else {
-		r = vrdma_bindings_find_vmk(b, vmk, &bd);
+		r = vrdma_bindings_find_binding(b, vmk, &bd);
 		if (r < 0) {
 			r = vctl_fail(v, r, "no vmk '%s'", vmk);
 			goto out;
@@ -356,16 +394,16 @@ static int cmd_iser_iface(struct vctl *v, int argc, char **argv)
 			goto out;
 		}
 		addr = NULL;
-		for (i = 0; i < vrdma_binding_get_n_addrs(bd) && !addr; i++)
+		for (i = 0; !addr && vrdma_binding_get_addr(bd, i, &a, NULL, NULL) == 0; i++)
 			if (vrdma_binding_get_addr_gid_index(bd, i, &idx) == 0)
-				addr = vrdma_binding_get_addr(bd, i);
+				addr = a;
 		if (!addr) {
 			r = vctl_fail(v, 0, "vmk '%s' has no address with a RoCE v2 GID", vmk);
 			goto out;
 		}
 	}
-	netdev = vrdma_binding_get_netdev_name(bd);
-	name = vrdma_binding_get_vmk_name(bd);
+	netdev = binding_netdev(bd);
+	name = binding_vmk(bd);
 	if (v->json) {
 		struct json_object *o = json_object_new_object();
 		char iname[64];

@@ -217,11 +217,11 @@ static int mkdir_p(const char *dir)
 /* Save (creating the file's directory if needed) and release. */
 static int cfg_commit(struct vctl *v, struct vrdma_config *cfg)
 {
-	const char *path = vrdma_config_get_path(cfg);
+	const char *path;
 	char dir[PATH_MAX], *slash;
 	int r;
 
-	if (!path)
+	if (vrdma_config_get_path(cfg, &path) < 0)
 		path = vrdma_ctx_get_config_path(v->ctx);
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
@@ -422,8 +422,8 @@ static int cmd_sw_set(struct vctl *v, int argc, char **argv)
 static int fo_count(struct vrdma_switch *sw, struct vrdma_portgroup *pg,
                     enum vrdma_uplink_role role)
 {
-	return pg ? vrdma_portgroup_get_failover_count(pg, role) :
-	            vrdma_switch_get_failover_count(sw, role);
+	return pg ? vrdma_portgroup_get_n_failover_uplinks(pg, role) :
+	            vrdma_switch_get_n_failover_uplinks(sw, role);
 }
 
 static int fo_uplink(struct vrdma_switch *sw, struct vrdma_portgroup *pg,
@@ -476,7 +476,7 @@ static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
 		return r;
 	vctl_list_begin(v, &l, hdr, 7);
-	n = vrdma_config_get_switch_count(cfg);
+	n = vrdma_config_get_n_switches(cfg);
 	for (i = 0; i < n; i++) {
 		struct vrdma_switch *sw;
 		char ups[512] = "", pgs[1024] = "", act[512], stb[512], mtu[16];
@@ -488,7 +488,7 @@ static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 			continue;
 		ju = json_object_new_array();
 		jp = json_object_new_array();
-		for (k = 0; k < vrdma_switch_get_uplink_count(sw); k++) {
+		for (k = 0; k < vrdma_switch_get_n_uplinks(sw); k++) {
 			const char *dev = NULL;
 			vrdma_switch_get_uplink(sw, (unsigned int)k, &u);
 			if (k)
@@ -508,7 +508,7 @@ static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 				json_object_array_add(ju, json_object_new_string(u));
 			}
 		}
-		for (k = 0; k < vrdma_switch_get_portgroup_count(sw); k++) {
+		for (k = 0; k < vrdma_switch_get_n_portgroups(sw); k++) {
 			struct vrdma_portgroup *pg;
 			vrdma_switch_get_portgroup(sw, (unsigned int)k, &pg);
 			if (k)
@@ -668,7 +668,7 @@ static int cmd_failover_get(struct vctl *v, int argc, char **argv)
 		json_object_object_add(j, "unused", role_json(sw, pg, VRDMA_UPLINK_UNUSED));
 		if (pg)
 			json_object_object_add(j, "override",
-			                       json_object_new_boolean(vrdma_portgroup_has_failover_override(pg) == 1));
+			                       json_object_new_boolean(vrdma_portgroup_has_failover_override(pg)));
 		vctl_print_json(j);
 		json_object_put(j);
 	} else {
@@ -678,7 +678,7 @@ static int cmd_failover_get(struct vctl *v, int argc, char **argv)
 		       join_role(sw, pg, VRDMA_UPLINK_UNUSED, u, sizeof(u)));
 		if (pg)
 			printf("   Override Vswitch Policy: %s\n",
-			       vrdma_portgroup_has_failover_override(pg) == 1 ? "true" : "false");
+			       vrdma_portgroup_has_failover_override(pg) ? "true" : "false");
 	}
 	vrdma_config_unref(cfg);
 	return VCTL_EXIT_OK;
@@ -688,7 +688,7 @@ static int cmd_failover_get(struct vctl *v, int argc, char **argv)
 
 static void vlan_text(struct vrdma_portgroup *pg, char *buf, size_t len)
 {
-	int n = vrdma_portgroup_get_vlan_trunk_count(pg), k;
+	int n = vrdma_portgroup_get_n_vlan_trunk_ranges(pg), k;
 	unsigned int f, l;
 
 	if (vrdma_portgroup_get_vlan_mode(pg) != VRDMA_VLAN_TRUNK ||
@@ -778,26 +778,26 @@ static int cmd_pg_list(struct vctl *v, int argc, char **argv)
 	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
 		return r;
 	vctl_list_begin(v, &l, hdr, 5);
-	for (i = 0; i < vrdma_config_get_switch_count(cfg); i++) {
+	for (i = 0; i < vrdma_config_get_n_switches(cfg); i++) {
 		struct vrdma_switch *sw;
 		vrdma_config_get_switch(cfg, (unsigned int)i, &sw);
 		if ((vrdma_switch_get_type(sw) == VRDMA_SWITCH_DISTRIBUTED) != dvs)
 			continue;
-		for (k = 0; k < vrdma_switch_get_portgroup_count(sw); k++) {
+		for (k = 0; k < vrdma_switch_get_n_portgroups(sw); k++) {
 			struct vrdma_portgroup *pg;
 			char vlan[256], clients[16];
 			vrdma_switch_get_portgroup(sw, (unsigned int)k, &pg);
 			vlan_text(pg, vlan, sizeof(vlan));
-			snprintf(clients, sizeof(clients), "%d", vrdma_portgroup_get_vmk_count(pg));
+			snprintf(clients, sizeof(clients), "%d", vrdma_portgroup_get_n_vmks(pg));
 			if (v->json) {
 				struct json_object *j = json_object_new_object();
 				json_object_object_add(j, "name", json_object_new_string(vrdma_portgroup_get_name(pg)));
 				json_object_object_add(j, "vswitch", json_object_new_string(vrdma_switch_get_name(sw)));
-				json_object_object_add(j, "active_clients", json_object_new_int(vrdma_portgroup_get_vmk_count(pg)));
+				json_object_object_add(j, "active_clients", json_object_new_int(vrdma_portgroup_get_n_vmks(pg)));
 				json_object_object_add(j, "vlan", json_object_new_string(vlan));
 				json_object_object_add(j, "device", json_object_new_string(vrdma_portgroup_get_ifname(pg)));
 				json_object_object_add(j, "failover_override",
-				                       json_object_new_boolean(vrdma_portgroup_has_failover_override(pg) == 1));
+				                       json_object_new_boolean(vrdma_portgroup_has_failover_override(pg)));
 				json_object_array_add(l.arr, j);
 			} else {
 				vctl_table_addv(l.t, vrdma_portgroup_get_name(pg), vrdma_switch_get_name(sw),
@@ -1039,7 +1039,7 @@ static int cmd_tag(struct vctl *v, int argc, char **argv)
 
 	if ((r = parse_opts(v, argc, argv, "it", "it", &o)))
 		return r;
-	bit = vrdma_vmk_tag_from_name(o.t);
+	bit = vrdma_vmk_tag_from_string(o.t);
 	if (bit < 0)
 		return vctl_usage(v, "unknown tag '%s' (management, nvme-rdma, nvme-tcp, iser)", o.t);
 	if ((r = open_vmk(v, &o, &cfg, &vmk)))
@@ -1059,9 +1059,9 @@ static void tags_text(int tags, char *buf, size_t len, struct json_object *arr)
 			continue;
 		if (buf[0])
 			strncat(buf, ", ", len - strlen(buf) - 1);
-		strncat(buf, vrdma_vmk_tag_to_name(bit), len - strlen(buf) - 1);
+		strncat(buf, vrdma_vmk_tag_to_string(bit), len - strlen(buf) - 1);
 		if (arr)
-			json_object_array_add(arr, json_object_new_string(vrdma_vmk_tag_to_name(bit)));
+			json_object_array_add(arr, json_object_new_string(vrdma_vmk_tag_to_string(bit)));
 	}
 }
 
@@ -1101,7 +1101,7 @@ static int cmd_if_list(struct vctl *v, int argc, char **argv)
 	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
 		return r;
 	vctl_list_begin(v, &l, hdr, 8);
-	for (i = 0; i < vrdma_config_get_vmk_count(cfg); i++) {
+	for (i = 0; i < vrdma_config_get_n_vmks(cfg); i++) {
 		struct vrdma_vmk *vmk;
 		struct vrdma_portgroup *pg;
 		struct vrdma_switch *sw;
@@ -1120,7 +1120,7 @@ static int cmd_if_list(struct vctl *v, int argc, char **argv)
 		}
 		if (vrdma_vmk_get_ipv4(vmk, &a, &p) == 0)
 			snprintf(ip4, sizeof(ip4), "%s/%u", a, p);
-		for (k = 0; k < vrdma_vmk_get_ipv6_count(vmk); k++) {
+		for (k = 0; k < vrdma_vmk_get_n_ipv6(vmk); k++) {
 			vrdma_vmk_get_ipv6(vmk, (unsigned int)k, &a, &p);
 			snprintf(one, sizeof(one), "%s/%u", a, p);
 			if (k)
@@ -1144,7 +1144,7 @@ static int cmd_if_list(struct vctl *v, int argc, char **argv)
 			json_object_object_add(j, "gateway6", vrdma_vmk_get_gateway(vmk, AF_INET6, &gw) == 0 ?
 			                                      json_object_new_string(gw) : NULL);
 			json_object_object_add(j, "tags", jt);
-			json_object_object_add(j, "ifname", json_object_new_string(vrdma_vmk_get_ifname(vmk)));
+			json_object_object_add(j, "ifname", json_object_new_string(vrdma_vmk_get_name(vmk)));
 			json_object_object_add(j, "lower", json_object_new_string(vrdma_portgroup_get_ifname(pg)));
 			json_object_array_add(l.arr, j);
 		} else {

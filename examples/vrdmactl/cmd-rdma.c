@@ -23,10 +23,37 @@ static void fmt_speed(int mbps, char *buf, size_t len)
 		snprintf(buf, len, "%d Mbps", mbps);
 }
 
+/* An optional value: what the getter `fn` stores, or `dflt` when it is absent. */
+#define OPT(type, dflt, fn, obj) ({ type opt_ = (dflt); (void)fn(obj, &opt_); opt_; })
+
+/* "0c42:a103:0065:b8a4" */
+static const char *fmt_guid(uint64_t g, char buf[20])
+{
+	snprintf(buf, 20, "%04x:%04x:%04x:%04x", (unsigned)(g >> 48) & 0xffff,
+	         (unsigned)(g >> 32) & 0xffff, (unsigned)(g >> 16) & 0xffff, (unsigned)g & 0xffff);
+	return buf;
+}
+
 /* The first port: the one ESXi's one-line views describe. */
 static struct vrdma_port *first_port(struct vrdma_adapter *a)
 {
-	return vrdma_adapter_get_port(a, 1);
+	struct vrdma_port *p;
+
+	return vrdma_adapter_get_port(a, 0, &p) == 0 ? p : NULL;
+}
+
+/* Adapter i (0 <= i < vrdma_host_get_n_adapters()). */
+static struct vrdma_adapter *adapter_at(struct vrdma_host *h, int i)
+{
+	struct vrdma_adapter *a = NULL;
+
+	(void)vrdma_host_get_adapter(h, (unsigned int)i, &a);
+	return a;
+}
+
+static const char *port_state(struct vrdma_port *p)
+{
+	return vrdma_port_state_to_string(vrdma_port_get_state(p));
 }
 
 /* ---- rdma device list ----------------------------------------------------- */
@@ -40,8 +67,8 @@ static struct json_object *gid_json(struct vrdma_adapter *a, int port, struct vr
 	json_object_object_add(o, "index", json_object_new_int(vrdma_gid_get_index(g)));
 	json_object_object_add(o, "gid", vctl_jstr(vrdma_gid_get_string(g)));
 	json_object_object_add(o, "type", vctl_jstr(vrdma_gid_type_to_string(vrdma_gid_get_type(g))));
-	json_object_object_add(o, "netdev", vctl_jstr(vrdma_gid_get_netdev_name(g)));
-	json_object_object_add(o, "ip", vctl_jstr(vrdma_gid_get_ip(g)));
+	json_object_object_add(o, "netdev", vctl_jstr(OPT(const char *, NULL, vrdma_gid_get_netdev_name, g)));
+	json_object_object_add(o, "ip", vctl_jstr(OPT(const char *, NULL, vrdma_gid_get_ip, g)));
 	return o;
 }
 
@@ -49,13 +76,13 @@ static struct json_object *gid_json(struct vrdma_adapter *a, int port, struct vr
 static struct json_object *gid_array(struct vrdma_adapter *a)
 {
 	struct json_object *arr = json_object_new_array();
-	int j, k;
+	struct vrdma_port *p;
+	struct vrdma_gid *g;
+	unsigned int j, k;
 
-	for (j = 1; j <= vrdma_adapter_get_n_ports(a); j++) {
-		struct vrdma_port *p = vrdma_adapter_get_port(a, j);
-		for (k = 0; k < vrdma_port_get_n_gids(p); k++)
-			json_object_array_add(arr, gid_json(a, j, vrdma_port_get_gid(p, k)));
-	}
+	for (j = 0; vrdma_adapter_get_port(a, j, &p) == 0; j++)
+		for (k = 0; vrdma_port_get_gid(p, k, &g) == 0; k++)
+			json_object_array_add(arr, gid_json(a, vrdma_port_get_number(p), g));
 	return arr;
 }
 
@@ -79,21 +106,24 @@ static int cmd_device_list(struct vctl *v, int argc, char **argv)
 	n = vrdma_host_get_n_adapters(h);
 	vctl_list_begin(v, &l, hdr, 7);
 	for (i = 0; i < n; i++) {
-		struct vrdma_adapter *a = vrdma_host_get_adapter(h, i);
+		struct vrdma_adapter *a = adapter_at(h, i);
 		struct vrdma_port *p = first_port(a);
-		struct vrdma_uplink *u = vrdma_adapter_get_paired_uplink(a);
+		struct vrdma_uplink *u = OPT(struct vrdma_uplink *, NULL, vrdma_adapter_get_paired_uplink, a);
+		const char *drv = OPT(const char *, NULL, vrdma_adapter_get_driver, a);
+		int sp = p ? (int)OPT(unsigned int, 0, vrdma_port_get_speed, p) : 0;
 		char mtu[16], speed[32];
 
 		if (l.arr) {
 			struct json_object *o = json_object_new_object();
 			json_object_object_add(o, "name", vctl_jstr(vrdma_adapter_get_alias(a)));
 			json_object_object_add(o, "device", vctl_jstr(vrdma_adapter_get_name(a)));
-			json_object_object_add(o, "driver", vctl_jstr(vrdma_adapter_get_driver(a)));
-			json_object_object_add(o, "state", vctl_jstr(p ? vrdma_port_get_state_string(p) : NULL));
+			json_object_object_add(o, "driver", vctl_jstr(drv));
+			json_object_object_add(o, "state", vctl_jstr(p ? port_state(p) : NULL));
 			json_object_object_add(o, "mtu", json_object_new_int(p ? vrdma_port_get_active_mtu(p) : 0));
-			json_object_object_add(o, "speed_mbps", json_object_new_int(p ? vrdma_port_get_speed(p) : 0));
-			json_object_object_add(o, "paired_uplink", vctl_jstr(vrdma_uplink_get_alias(u)));
-			json_object_object_add(o, "paired_netdev", vctl_jstr(p ? vrdma_port_get_netdev_name(p) : NULL));
+			json_object_object_add(o, "speed_mbps", json_object_new_int(sp));
+			json_object_object_add(o, "paired_uplink", vctl_jstr(u ? vrdma_uplink_get_alias(u) : NULL));
+			json_object_object_add(o, "paired_netdev",
+			                       vctl_jstr(p ? OPT(const char *, NULL, vrdma_port_get_netdev_name, p) : NULL));
 			json_object_object_add(o, "description", vctl_jstr(vrdma_adapter_get_description(a)));
 			if (gids)
 				json_object_object_add(o, "gids", gid_array(a));
@@ -101,10 +131,10 @@ static int cmd_device_list(struct vctl *v, int argc, char **argv)
 			continue;
 		}
 		snprintf(mtu, sizeof(mtu), "%d", p ? vrdma_port_get_active_mtu(p) : 0);
-		fmt_speed(p ? vrdma_port_get_speed(p) : 0, speed, sizeof(speed));
-		vctl_table_addv(l.t, vrdma_adapter_get_alias(a), vctl_or_dash(vrdma_adapter_get_driver(a)),
-		                p ? vrdma_port_get_state_string(p) : "-", mtu, speed,
-		                vctl_or_dash(vrdma_uplink_get_alias(u)),
+		fmt_speed(sp, speed, sizeof(speed));
+		vctl_table_addv(l.t, vrdma_adapter_get_alias(a), vctl_or_dash(drv),
+		                p ? port_state(p) : "-", mtu, speed,
+		                vctl_or_dash(u ? vrdma_uplink_get_alias(u) : NULL),
 		                vctl_or_dash(vrdma_adapter_get_description(a)));
 	}
 	vctl_list_end(&l);
@@ -126,7 +156,7 @@ static int cmd_protocol_list(struct vctl *v, int argc, char **argv)
 	n = vrdma_host_get_n_adapters(h);
 	vctl_list_begin(v, &l, hdr, 4);
 	for (i = 0; i < n; i++) {
-		struct vrdma_adapter *a = vrdma_host_get_adapter(h, i);
+		struct vrdma_adapter *a = adapter_at(h, i);
 		int p = vrdma_adapter_get_protocols(a);
 		if (l.arr) {
 			struct json_object *o = json_object_new_object();
@@ -153,23 +183,25 @@ static int cmd_protocol_list(struct vctl *v, int argc, char **argv)
 static struct json_object *port_json(struct vrdma_port *p)
 {
 	struct json_object *o = json_object_new_object();
-	struct vrdma_uplink *u = vrdma_port_get_uplink(p);
+	struct vrdma_uplink *u = OPT(struct vrdma_uplink *, NULL, vrdma_port_get_uplink, p);
 
 	json_object_object_add(o, "port", json_object_new_int(vrdma_port_get_number(p)));
-	json_object_object_add(o, "state", vctl_jstr(vrdma_port_get_state_string(p)));
+	json_object_object_add(o, "state", vctl_jstr(port_state(p)));
 	json_object_object_add(o, "phys_state",
 	                       vctl_jstr(vrdma_port_phys_state_to_string(vrdma_port_get_phys_state(p))));
 	json_object_object_add(o, "active_mtu", json_object_new_int(vrdma_port_get_active_mtu(p)));
 	json_object_object_add(o, "max_mtu", json_object_new_int(vrdma_port_get_max_mtu(p)));
-	json_object_object_add(o, "speed_mbps", json_object_new_int(vrdma_port_get_speed(p)));
-	json_object_object_add(o, "width", json_object_new_int(vrdma_port_get_width(p)));
+	json_object_object_add(o, "speed_mbps",
+	                       json_object_new_int((int)OPT(unsigned int, 0, vrdma_port_get_speed, p)));
+	json_object_object_add(o, "width",
+	                       json_object_new_int((int)OPT(unsigned int, 0, vrdma_port_get_width, p)));
 	json_object_object_add(o, "link_layer",
 	                       vctl_jstr(vrdma_link_layer_to_string(vrdma_port_get_link_layer(p))));
 	json_object_object_add(o, "gid_table_len", json_object_new_int(vrdma_port_get_gid_table_len(p)));
-	json_object_object_add(o, "netdev", vctl_jstr(vrdma_port_get_netdev_name(p)));
+	json_object_object_add(o, "netdev", vctl_jstr(OPT(const char *, NULL, vrdma_port_get_netdev_name, p)));
 	json_object_object_add(o, "netdev_missing",
 	                       vctl_jstr(vrdma_netdev_missing_to_string(vrdma_port_get_netdev_missing(p))));
-	json_object_object_add(o, "uplink", vctl_jstr(vrdma_uplink_get_alias(u)));
+	json_object_object_add(o, "uplink", vctl_jstr(u ? vrdma_uplink_get_alias(u) : NULL));
 	return o;
 }
 
@@ -177,8 +209,12 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_host *h = NULL;
 	struct vrdma_adapter *a;
-	const char *name;
-	int r, i, pr;
+	struct vrdma_uplink *u;
+	struct vrdma_port *p;
+	const char *name, *drv, *pci, *fw;
+	char ng[20], sg[20];
+	unsigned int i;
+	int r, pr;
 
 	if (argc != 2)
 		return vctl_usage(v, argc < 2 ? "missing adapter name" : "unexpected argument '%s'",
@@ -192,21 +228,27 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		return vctl_fail(v, 0, "no RDMA adapter '%s' (see vrdmactl rdma device list)", name);
 	}
 	pr = vrdma_adapter_get_protocols(a);
+	u = OPT(struct vrdma_uplink *, NULL, vrdma_adapter_get_paired_uplink, a);
+	drv = OPT(const char *, NULL, vrdma_adapter_get_driver, a);
+	pci = OPT(const char *, NULL, vrdma_adapter_get_pci_address, a);
+	fw = OPT(const char *, NULL, vrdma_adapter_get_fw_version, a);
+	fmt_guid(OPT(uint64_t, 0, vrdma_adapter_get_node_guid, a), ng);
+	fmt_guid(OPT(uint64_t, 0, vrdma_adapter_get_sys_image_guid, a), sg);
 	if (v->json) {
 		struct json_object *o = json_object_new_object(), *ports = json_object_new_array(),
 		                   *prs = json_object_new_array();
-		struct vrdma_uplink *u = vrdma_adapter_get_paired_uplink(a);
 		json_object_object_add(o, "name", vctl_jstr(vrdma_adapter_get_alias(a)));
 		json_object_object_add(o, "device", vctl_jstr(vrdma_adapter_get_name(a)));
-		json_object_object_add(o, "driver", vctl_jstr(vrdma_adapter_get_driver(a)));
+		json_object_object_add(o, "driver", vctl_jstr(drv));
 		json_object_object_add(o, "description", vctl_jstr(vrdma_adapter_get_description(a)));
-		json_object_object_add(o, "pci_address", vctl_jstr(vrdma_adapter_get_pci_address(a)));
-		json_object_object_add(o, "fw_version", vctl_jstr(vrdma_adapter_get_fw_version(a)));
-		json_object_object_add(o, "node_guid", vctl_jstr(vrdma_adapter_get_node_guid_string(a)));
-		json_object_object_add(o, "sys_image_guid", vctl_jstr(vrdma_adapter_get_sys_image_guid_string(a)));
-		json_object_object_add(o, "vendor_id", json_object_new_int(vrdma_adapter_get_vendor_id(a)));
+		json_object_object_add(o, "pci_address", vctl_jstr(pci));
+		json_object_object_add(o, "fw_version", vctl_jstr(fw));
+		json_object_object_add(o, "node_guid", vctl_jstr(ng));
+		json_object_object_add(o, "sys_image_guid", vctl_jstr(sg));
+		json_object_object_add(o, "vendor_id",
+		                       json_object_new_int((int)OPT(unsigned int, 0, vrdma_adapter_get_vendor_id, a)));
 		json_object_object_add(o, "vendor_part_id",
-		                       json_object_new_int(vrdma_adapter_get_vendor_part_id(a)));
+		                       json_object_new_int((int)OPT(unsigned int, 0, vrdma_adapter_get_vendor_part_id, a)));
 		json_object_object_add(o, "node_type",
 		                       vctl_jstr(vrdma_node_type_to_string(vrdma_adapter_get_node_type(a))));
 		if (pr & VRDMA_PROTO_IB)
@@ -218,37 +260,36 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		if (pr & VRDMA_PROTO_IWARP)
 			json_object_array_add(prs, json_object_new_string("iWARP"));
 		json_object_object_add(o, "protocols", prs);
-		json_object_object_add(o, "paired_uplink", vctl_jstr(vrdma_uplink_get_alias(u)));
-		for (i = 1; i <= vrdma_adapter_get_n_ports(a); i++)
-			json_object_array_add(ports, port_json(vrdma_adapter_get_port(a, i)));
+		json_object_object_add(o, "paired_uplink", vctl_jstr(u ? vrdma_uplink_get_alias(u) : NULL));
+		for (i = 0; vrdma_adapter_get_port(a, i, &p) == 0; i++)
+			json_object_array_add(ports, port_json(p));
 		json_object_object_add(o, "ports", ports);
 		vctl_print_json(o);
 		json_object_put(o);
 	} else {
-		struct vrdma_uplink *u = vrdma_adapter_get_paired_uplink(a);
 		printf("%s\n", vrdma_adapter_get_alias(a));
 		printf("   Name: %s\n", vrdma_adapter_get_alias(a));
 		printf("   Device: %s\n", vrdma_adapter_get_name(a));
-		printf("   Driver: %s\n", vctl_or_dash(vrdma_adapter_get_driver(a)));
+		printf("   Driver: %s\n", vctl_or_dash(drv));
 		printf("   Description: %s\n", vctl_or_dash(vrdma_adapter_get_description(a)));
-		printf("   PCI Address: %s\n", vctl_or_dash(vrdma_adapter_get_pci_address(a)));
-		printf("   Firmware Version: %s\n", vctl_or_dash(vrdma_adapter_get_fw_version(a)));
-		printf("   Node GUID: %s\n", vrdma_adapter_get_node_guid_string(a));
-		printf("   System Image GUID: %s\n", vrdma_adapter_get_sys_image_guid_string(a));
-		printf("   Vendor ID: 0x%x\n", (unsigned)vrdma_adapter_get_vendor_id(a));
-		printf("   Vendor Part ID: %d\n", vrdma_adapter_get_vendor_part_id(a));
+		printf("   PCI Address: %s\n", vctl_or_dash(pci));
+		printf("   Firmware Version: %s\n", vctl_or_dash(fw));
+		printf("   Node GUID: %s\n", ng);
+		printf("   System Image GUID: %s\n", sg);
+		printf("   Vendor ID: 0x%x\n", OPT(unsigned int, 0, vrdma_adapter_get_vendor_id, a));
+		printf("   Vendor Part ID: %u\n", OPT(unsigned int, 0, vrdma_adapter_get_vendor_part_id, a));
 		printf("   Node Type: %s\n", vrdma_node_type_to_string(vrdma_adapter_get_node_type(a)));
 		printf("   RoCE v1 Capable: %s\n", pr & VRDMA_PROTO_ROCE_V1 ? "true" : "false");
 		printf("   RoCE v2 Capable: %s\n", pr & VRDMA_PROTO_ROCE_V2 ? "true" : "false");
 		printf("   iWARP Capable: %s\n", pr & VRDMA_PROTO_IWARP ? "true" : "false");
 		printf("   InfiniBand Capable: %s\n", pr & VRDMA_PROTO_IB ? "true" : "false");
-		printf("   Paired Uplink: %s\n", vctl_or_dash(vrdma_uplink_get_alias(u)));
-		for (i = 1; i <= vrdma_adapter_get_n_ports(a); i++) {
-			struct vrdma_port *p = vrdma_adapter_get_port(a, i);
+		printf("   Paired Uplink: %s\n", vctl_or_dash(u ? vrdma_uplink_get_alias(u) : NULL));
+		for (i = 0; vrdma_adapter_get_port(a, i, &p) == 0; i++) {
+			const char *nd;
 			char speed[32];
-			fmt_speed(vrdma_port_get_speed(p), speed, sizeof(speed));
-			printf("   Port %d:\n", i);
-			printf("      State: %s\n", vrdma_port_get_state_string(p));
+			fmt_speed((int)OPT(unsigned int, 0, vrdma_port_get_speed, p), speed, sizeof(speed));
+			printf("   Port %d:\n", vrdma_port_get_number(p));
+			printf("      State: %s\n", port_state(p));
 			printf("      Physical State: %s\n",
 			       vrdma_port_phys_state_to_string(vrdma_port_get_phys_state(p)));
 			printf("      MTU: %d\n", vrdma_port_get_active_mtu(p));
@@ -256,8 +297,8 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 			printf("      Speed: %s\n", speed);
 			printf("      Link Layer: %s\n",
 			       vrdma_link_layer_to_string(vrdma_port_get_link_layer(p)));
-			if (vrdma_port_get_netdev_name(p))
-				printf("      Netdev: %s\n", vrdma_port_get_netdev_name(p));
+			if (vrdma_port_get_netdev_name(p, &nd) == 0)
+				printf("      Netdev: %s\n", nd);
 			else
 				printf("      Netdev: - (%s)\n",
 				       vrdma_netdev_missing_to_string(vrdma_port_get_netdev_missing(p)));
@@ -275,10 +316,13 @@ static int cmd_gid_list(struct vctl *v, int argc, char **argv)
 {
 	static const char *const hdr[] = { "Device", "Port", "Index", "GID", "Type", "Netdev", "IP Address" };
 	struct vrdma_host *h = NULL;
-	struct vrdma_adapter *only = NULL;
+	struct vrdma_adapter *only = NULL, *a;
+	struct vrdma_port *p;
+	struct vrdma_gid *g;
 	struct vctl_list l;
 	const char *dev = NULL;
-	int i, j, k, r;
+	unsigned int i, j, k;
+	int r;
 
 	if ((r = vctl_device_opt(v, argc, argv, &dev)) || (r = vctl_open_host(v, 0, &h)))
 		return r;
@@ -287,25 +331,22 @@ static int cmd_gid_list(struct vctl *v, int argc, char **argv)
 		return vctl_fail(v, 0, "no RDMA adapter '%s' (see vrdmactl rdma device list)", dev);
 	}
 	vctl_list_begin(v, &l, hdr, 7);
-	for (i = 0; i < vrdma_host_get_n_adapters(h); i++) {
-		struct vrdma_adapter *a = vrdma_host_get_adapter(h, i);
+	for (i = 0; vrdma_host_get_adapter(h, i, &a) == 0; i++) {
 		if (only && a != only)
 			continue;
-		for (j = 1; j <= vrdma_adapter_get_n_ports(a); j++) {
-			struct vrdma_port *p = vrdma_adapter_get_port(a, j);
-			for (k = 0; k < vrdma_port_get_n_gids(p); k++) {
-				struct vrdma_gid *g = vrdma_port_get_gid(p, k);
+		for (j = 0; vrdma_adapter_get_port(a, j, &p) == 0; j++) {
+			for (k = 0; vrdma_port_get_gid(p, k, &g) == 0; k++) {
 				const char *type = vrdma_gid_type_to_string(vrdma_gid_get_type(g));
 				if (l.arr) {
-					json_object_array_add(l.arr, gid_json(a, j, g));
+					json_object_array_add(l.arr, gid_json(a, vrdma_port_get_number(p), g));
 				} else {
 					char pn[12], idx[12];
-					snprintf(pn, sizeof(pn), "%d", j);
+					snprintf(pn, sizeof(pn), "%d", vrdma_port_get_number(p));
 					snprintf(idx, sizeof(idx), "%d", vrdma_gid_get_index(g));
 					vctl_table_addv(l.t, vrdma_adapter_get_alias(a), pn, idx,
 					                vrdma_gid_get_string(g), type,
-					                vctl_or_dash(vrdma_gid_get_netdev_name(g)),
-					                vctl_or_dash(vrdma_gid_get_ip(g)));
+					                vctl_or_dash(OPT(const char *, NULL, vrdma_gid_get_netdev_name, g)),
+					                vctl_or_dash(OPT(const char *, NULL, vrdma_gid_get_ip, g)));
 				}
 			}
 		}
@@ -322,43 +363,49 @@ static int cmd_nic_list(struct vctl *v, int argc, char **argv)
 	static const char *const hdr[] = { "Name", "PCI Device", "Driver", "Link Status", "Speed",
 	                                   "MAC Address", "MTU", "Netdev", "Paired RDMA" };
 	struct vrdma_host *h = NULL;
+	struct vrdma_uplink *u;
 	struct vctl_list l;
-	int i, r;
+	unsigned int i;
+	int r;
 
 	if ((r = vctl_no_args(v, argc, argv)) || (r = vctl_open_host(v, 0, &h)))
 		return r;
 	vctl_list_begin(v, &l, hdr, 9);
-	for (i = 0; i < vrdma_host_get_n_uplinks(h); i++) {
-		struct vrdma_uplink *u = vrdma_host_get_uplink(h, i);
+	for (i = 0; vrdma_host_get_uplink(h, i, &u) == 0; i++) {
 		struct vrdma_netdev *d = vrdma_uplink_get_netdev(u);
-		struct vrdma_adapter *a = vrdma_uplink_get_paired_adapter(u);
-		const char *oper = vrdma_oper_state_to_string(vrdma_uplink_get_oper_state(u));
-		struct vrdma_netdev *m = vrdma_netdev_get_master(d);
+		struct vrdma_port *pp = OPT(struct vrdma_port *, NULL, vrdma_uplink_get_paired_port, u);
+		struct vrdma_adapter *a = pp ? vrdma_port_get_adapter(pp) : NULL;
+		const char *oper = vrdma_oper_state_to_string(vrdma_netdev_get_oper_state(d));
+		struct vrdma_netdev *m = OPT(struct vrdma_netdev *, NULL, vrdma_netdev_get_master, d);
+		const char *pci = OPT(const char *, NULL, vrdma_netdev_get_pci_address, d);
+		const char *drv = OPT(const char *, NULL, vrdma_netdev_get_driver, d);
+		const char *mac = OPT(const char *, NULL, vrdma_netdev_get_mac, d);
+		int sp = (int)OPT(unsigned int, 0, vrdma_netdev_get_speed, d);
 		if (l.arr) {
 			struct json_object *o = json_object_new_object(), *up = json_object_new_array();
-			int k;
+			struct vrdma_netdev *ud;
+			unsigned int k;
 			json_object_object_add(o, "name", vctl_jstr(vrdma_uplink_get_alias(u)));
-			json_object_object_add(o, "netdev", vctl_jstr(vrdma_uplink_get_name(u)));
-			json_object_object_add(o, "pci_address", vctl_jstr(vrdma_uplink_get_pci_address(u)));
-			json_object_object_add(o, "driver", vctl_jstr(vrdma_uplink_get_driver(u)));
+			json_object_object_add(o, "netdev", vctl_jstr(vrdma_netdev_get_name(d)));
+			json_object_object_add(o, "pci_address", vctl_jstr(pci));
+			json_object_object_add(o, "driver", vctl_jstr(drv));
 			json_object_object_add(o, "link_status", vctl_jstr(oper));
-			json_object_object_add(o, "speed_mbps", json_object_new_int(vrdma_uplink_get_speed(u)));
-			json_object_object_add(o, "mac", vctl_jstr(vrdma_uplink_get_mac(u)));
-			json_object_object_add(o, "mtu", json_object_new_int(vrdma_uplink_get_mtu(u)));
+			json_object_object_add(o, "speed_mbps", json_object_new_int(sp));
+			json_object_object_add(o, "mac", vctl_jstr(mac));
+			json_object_object_add(o, "mtu", json_object_new_int(vrdma_netdev_get_mtu(d)));
 			json_object_object_add(o, "master", vctl_jstr(m ? vrdma_netdev_get_name(m) : NULL));
-			for (k = 0; k < vrdma_netdev_get_n_uppers(d); k++)
-				json_object_array_add(up, vctl_jstr(vrdma_netdev_get_name(vrdma_netdev_get_upper(d, k))));
+			for (k = 0; vrdma_netdev_get_upper(d, k, &ud) == 0; k++)
+				json_object_array_add(up, vctl_jstr(vrdma_netdev_get_name(ud)));
 			json_object_object_add(o, "uppers", up);
 			json_object_object_add(o, "paired_rdma", vctl_jstr(a ? vrdma_adapter_get_alias(a) : NULL));
 			json_object_array_add(l.arr, o);
 		} else {
 			char speed[32], mtu[16];
-			fmt_speed(vrdma_uplink_get_speed(u), speed, sizeof(speed));
-			snprintf(mtu, sizeof(mtu), "%d", vrdma_uplink_get_mtu(u));
-			vctl_table_addv(l.t, vrdma_uplink_get_alias(u), vctl_or_dash(vrdma_uplink_get_pci_address(u)),
-			                vctl_or_dash(vrdma_uplink_get_driver(u)),
+			fmt_speed(sp, speed, sizeof(speed));
+			snprintf(mtu, sizeof(mtu), "%d", vrdma_netdev_get_mtu(d));
+			vctl_table_addv(l.t, vrdma_uplink_get_alias(u), vctl_or_dash(pci), vctl_or_dash(drv),
 			                strcmp(oper, "up") == 0 ? "Up" : "Down", speed,
-			                vctl_or_dash(vrdma_uplink_get_mac(u)), mtu, vrdma_uplink_get_name(u),
+			                vctl_or_dash(mac), mtu, vrdma_netdev_get_name(d),
 			                a ? vrdma_adapter_get_alias(a) : "-");
 		}
 	}

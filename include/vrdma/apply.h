@@ -37,8 +37,8 @@
  * <state dir>/apply.lock and the plan holds it until it is executed or
  * released; vrdma_apply_check() takes a shared one while it reads.
  *
- * Ownership: a plan holds a reference on its context; steps are borrowed from
- * their plan.
+ * Ownership: a plan holds a reference on its context; steps, their text and
+ * the notes are borrowed from their plan.
  */
 #ifndef VRDMA_APPLY_H
 #define VRDMA_APPLY_H
@@ -88,19 +88,20 @@ enum vrdma_apply_strategy {
 };
 
 /*
- * Diff the configuration against the live kernel (links and addresses of the
- * caller's network namespace) and return the ordered list of changes.
- * host resolves uplink names (vmnicN aliases) and tells which RDMA adapter
- * each uplink is paired with; NULL discovers the live host (read-only).
- * Reads only.  Fails with -EEXIST when a netdev that libvrdma did not create
- * holds a name the realisation needs, -ENODEV when an uplink a vmk needs is
- * missing, -ENOLINK when a port group has no active uplink, -EBUSY when a
- * vmk's uplink is enslaved to a master, -EOPNOTSUPP for a combination the
- * realisation cannot carry, -EEXIST too when a per-vmk routing table holds
- * a route libvrdma did not make; the message on ctx names the object.
- * Waits (up to 30 s, then -EBUSY) for the exclusive apply lock, which the
- * plan holds until executed or released; -errno when the state directory
- * cannot be created or the lock file opened.
+ * Diff the configuration against the live kernel (links, addresses, per-vmk
+ * routes and rules of the caller's network namespace) and return the
+ * ordered list of changes.  host (required: vrdma_host_discover() or
+ * vrdma_host_load()) resolves uplink names (vmnicN aliases) and tells which
+ * RDMA adapter each uplink is paired with.  Reads only.  Fails with
+ * -EINVAL for a NULL argument, -EEXIST when a netdev that libvrdma did not
+ * create holds a name the realisation needs, -ENODEV when an uplink a vmk
+ * needs is missing, -ENOLINK when a port group has no active uplink, -EBUSY
+ * when a vmk's uplink is enslaved to a master, -EOPNOTSUPP for a
+ * combination the realisation cannot carry, -EEXIST too when a per-vmk
+ * routing table holds a route libvrdma did not make; the message on ctx
+ * names the object.  Waits (up to 30 s, then -EBUSY) for the exclusive
+ * apply lock, which the plan holds until executed or released; -errno when
+ * the state directory cannot be created or the lock file opened.
  */
 int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
                      struct vrdma_host *host, struct vrdma_apply_plan **ret);
@@ -108,50 +109,54 @@ struct vrdma_apply_plan *vrdma_apply_plan_ref(struct vrdma_apply_plan *plan);
 struct vrdma_apply_plan *vrdma_apply_plan_unref(struct vrdma_apply_plan *plan);
 struct vrdma_ctx *vrdma_apply_plan_get_ctx(struct vrdma_apply_plan *plan);
 
-/* Steps, numbered 1..n in execution order; get_step takes that number. */
+/* Steps in execution order, 0-based: -ENOENT past the end. */
 int vrdma_apply_plan_get_n_steps(struct vrdma_apply_plan *plan);
-struct vrdma_apply_step *vrdma_apply_plan_get_step(struct vrdma_apply_plan *plan,
-                                                   int number);
+int vrdma_apply_plan_get_step(struct vrdma_apply_plan *plan, unsigned int i,
+                              struct vrdma_apply_step **ret);
 /* Notes: things the plan does not change but the user should know. */
 int vrdma_apply_plan_get_n_notes(struct vrdma_apply_plan *plan);
-const char *vrdma_apply_plan_get_note(struct vrdma_apply_plan *plan, int i);
-/* The plan as text, one numbered step per line, then the notes (free()). */
-int vrdma_apply_plan_to_string(struct vrdma_apply_plan *plan, char **ret);
+int vrdma_apply_plan_get_note(struct vrdma_apply_plan *plan, unsigned int i,
+                              const char **ret);
+/* The plan as text: one step per line numbered from 1 ("  1. ..."), or
+ * "no changes", then one "note: ..." line per note (free() it). */
+int vrdma_apply_plan_format(struct vrdma_apply_plan *plan, char **ret);
 
 /*
  * Execute exactly the plan's steps, in order.  Needs CAP_NET_ADMIN (checked
  * first: -EPERM and nothing touched).  When a step fails every completed
  * step is undone in reverse order and the kernel's error is returned; the
  * message names the step and the kernel's reason.  A plan runs once
- * (-EALREADY afterwards).  An empty plan sends nothing.
+ * (-EALREADY afterwards).  An empty plan sends nothing.  Every netlink
+ * message sent (steps and rollback) is logged at debug priority.
  */
 int vrdma_apply_execute(struct vrdma_apply_plan *plan);
-/* Netlink messages sent by vrdma_apply_execute() (steps and rollback). */
-int vrdma_apply_plan_get_n_writes(struct vrdma_apply_plan *plan);
-/* 1 if executed successfully, 0 if not executed, -errno of the failure. */
-int vrdma_apply_plan_get_result(struct vrdma_apply_plan *plan);
+/* true once vrdma_apply_execute() has succeeded on the plan. */
+bool vrdma_apply_plan_is_executed(struct vrdma_apply_plan *plan);
 
 /*
  * Drift check: the number of differences between configuration and kernel
- * (the plan's step count), >= 0; never writes.  Holds a shared apply lock
- * while reading (the returned plan holds none).  ret may be NULL, else it
- * receives the plan describing the differences.
+ * (the plan's step count), >= 0; never writes.  host is required, as for
+ * vrdma_apply_plan().  Holds a shared apply lock while reading (the
+ * returned plan holds none).  ret may be NULL, else it receives the plan
+ * describing the differences.
  */
 int vrdma_apply_check(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
                       struct vrdma_host *host, struct vrdma_apply_plan **ret);
 
 /* ---- steps (borrowed from their plan) --------------------------------------- */
 
-int vrdma_apply_step_get_number(struct vrdma_apply_step *step);
+/* The step's position in its plan, 0-based. */
+int vrdma_apply_step_get_index(struct vrdma_apply_step *step);
 int vrdma_apply_step_get_action(struct vrdma_apply_step *step);  /* enum vrdma_apply_action */
 int vrdma_apply_step_get_object(struct vrdma_apply_step *step);  /* enum vrdma_apply_object */
 /* The netdev concerned (for a route or rule: the vmk's netdev). */
 const char *vrdma_apply_step_get_ifname(struct vrdma_apply_step *step);
 /* "link", "mtu", "state", "mac", "address", "route", "rule". */
 const char *vrdma_apply_step_get_attribute(struct vrdma_apply_step *step);
-/* Values as text; NULL for none (old of a create, new of a delete). */
-const char *vrdma_apply_step_get_old_value(struct vrdma_apply_step *step);
-const char *vrdma_apply_step_get_new_value(struct vrdma_apply_step *step);
+/* Values as text; -ENOENT for the old value of a create and the new value
+ * of a delete. */
+int vrdma_apply_step_get_old_value(struct vrdma_apply_step *step, const char **ret);
+int vrdma_apply_step_get_new_value(struct vrdma_apply_step *step, const char **ret);
 /* One line: "create link vmk1: macvlan on eth1 mac ... mtu 1500 up". */
 const char *vrdma_apply_step_get_description(struct vrdma_apply_step *step);
 
@@ -159,16 +164,6 @@ const char *vrdma_apply_step_get_description(struct vrdma_apply_step *step);
 const char *vrdma_apply_action_to_string(int action);     /* "create", "modify", "delete" */
 const char *vrdma_apply_object_to_string(int object);     /* "link", "address", "route", "rule" */
 const char *vrdma_apply_strategy_to_string(int strategy); /* "macvlan", "vlan+macvlan", "vlan", "uplink" */
-
-/*
- * The realisation of one vmk on a host: the kernel netdev that carries its
- * addresses (malloc'ed, free()), the uplink netdev it is stacked on
- * (malloc'ed) and the strategy.  Any of netdev, uplink, strategy may be
- * NULL.  The same rules as vrdma_apply_plan() (so binding and apply agree);
- * host NULL discovers the live host.
- */
-int vrdma_apply_get_vmk_netdev(struct vrdma_vmk *vmk, struct vrdma_host *host,
-                               char **netdev, char **uplink, int *strategy);
 
 #ifdef __cplusplus
 }

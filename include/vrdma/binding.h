@@ -19,7 +19,8 @@
  * configuration and owns its bindings and diagnostics, which are borrowed:
  * valid while the bindings object is referenced.  It never changes after
  * it is computed; compute again to see changes.  A struct vrdma_source
- * holds a reference on its bindings.
+ * holds a reference on its bindings and owns its own findings (borrowed
+ * from it).  Rules (struct vrdma_rule) are static: valid forever.
  */
 #ifndef VRDMA_BINDING_H
 #define VRDMA_BINDING_H
@@ -37,6 +38,7 @@ extern "C" {
 struct vrdma_bindings; /* every vmk's binding and every finding */
 struct vrdma_binding;  /* one vmk's binding (borrowed) */
 struct vrdma_diag;     /* one finding (borrowed) */
+struct vrdma_rule;     /* one rule of the catalogue (static) */
 struct vrdma_source;   /* the source chosen for a target (refcounted) */
 
 enum vrdma_binding_state {
@@ -76,21 +78,27 @@ int vrdma_roce_mtu_for_netdev_mtu(int netdev_mtu);
 
 /* ---- the rule catalogue ---------------------------------------------------- */
 
-/* Number of rules; rules are numbered 0..n-1 in code order. */
-int vrdma_rule_get_count(void);
-/* Rule i's code ("VRDMA-B001"), name ("portgroup-no-active-uplink"),
- * severity and one-line summary; any out pointer may be NULL.  -ENOENT when
- * i is out of range. */
-int vrdma_rule_get(int i, const char **code, const char **name, int *severity,
-                   const char **summary);
-/* Rule index by code or name: >= 0, or -ENOENT / -EINVAL. */
-int vrdma_rule_find(const char *code_or_name);
+/*
+ * Rules are static: a struct vrdma_rule is borrowed and valid forever.  They
+ * are enumerated through a context, 0-based in code order; find_rule takes
+ * a code ("VRDMA-B001", case-insensitive, or just "B001") or a name
+ * ("portgroup-no-active-uplink"): -ENOENT when no rule has it.
+ */
+int vrdma_ctx_get_n_rules(struct vrdma_ctx *ctx);
+int vrdma_ctx_get_rule(struct vrdma_ctx *ctx, unsigned int i, struct vrdma_rule **ret);
+int vrdma_ctx_find_rule(struct vrdma_ctx *ctx, const char *code_or_name,
+                        struct vrdma_rule **ret);
+const char *vrdma_rule_get_code(struct vrdma_rule *rule);    /* "VRDMA-B001" */
+const char *vrdma_rule_get_name(struct vrdma_rule *rule);    /* "portgroup-no-active-uplink" */
+int vrdma_rule_get_severity(struct vrdma_rule *rule);        /* enum vrdma_severity */
+const char *vrdma_rule_get_summary(struct vrdma_rule *rule); /* one line */
 
 /* ---- computing bindings ---------------------------------------------------- */
 
 /*
- * Compute every vmk's binding and run every rule.  Findings are not
- * failures: this fails only on bad arguments (-EINVAL) or -ENOMEM.
+ * Compute every vmk's binding and run every rule.  host and cfg must share
+ * one context.  Findings are not failures: this fails only on bad arguments
+ * (-EINVAL) or -ENOMEM.
  */
 int vrdma_bindings_new(struct vrdma_host *host, struct vrdma_config *cfg,
                        struct vrdma_bindings **ret);
@@ -102,87 +110,84 @@ struct vrdma_config *vrdma_bindings_get_config(struct vrdma_bindings *b);
 
 /* One binding per vmk of the configuration, in configuration order. */
 int vrdma_bindings_get_n_bindings(struct vrdma_bindings *b);
-struct vrdma_binding *vrdma_bindings_get_binding(struct vrdma_bindings *b, int i);
-/* By vmk name: 0, -ENOENT or -EINVAL. */
-int vrdma_bindings_find_vmk(struct vrdma_bindings *b, const char *vmk,
-                            struct vrdma_binding **ret);
+int vrdma_bindings_get_binding(struct vrdma_bindings *b, unsigned int i,
+                               struct vrdma_binding **ret);
+/* The binding of the vmk named vmk_name: -ENOENT when there is none. */
+int vrdma_bindings_find_binding(struct vrdma_bindings *b, const char *vmk_name,
+                                struct vrdma_binding **ret);
 
-/* Every finding, ordered by vmk then rule code. */
+/* Every finding, ordered by vmk (configuration order, findings about no
+ * single vmk last) then rule code. */
 int vrdma_bindings_get_n_diags(struct vrdma_bindings *b);
-struct vrdma_diag *vrdma_bindings_get_diag(struct vrdma_bindings *b, int i);
-/*
- * Iterator: the first finding after `prev` (NULL: from the start) that
- * concerns an object named `object` (NULL: any) with a severity of at least
- * `min_severity`; NULL at the end.  A finding concerns the objects it lists
- * and, when it is about a binding, every object of that binding's chain
- * (adapter name or alias, uplink alias or netdev, switch, port group, vmk,
- * the vmk's netdev).
- */
-struct vrdma_diag *vrdma_bindings_next_diag(struct vrdma_bindings *b,
-                                            struct vrdma_diag *prev,
-                                            const char *object, int min_severity);
-/* Number of findings of at least warning severity involving `object`
- * (NULL: any): the "problems" of vrdmactl rdma device binding check. */
-int vrdma_bindings_count_problems(struct vrdma_bindings *b, const char *object);
+int vrdma_bindings_get_diag(struct vrdma_bindings *b, unsigned int i,
+                            struct vrdma_diag **ret);
 
 /* ---- one binding ------------------------------------------------------------ */
 
 struct vrdma_bindings *vrdma_binding_get_bindings(struct vrdma_binding *bd);
-const char *vrdma_binding_get_vmk_name(struct vrdma_binding *bd);
-/* Model objects (borrowed from the configuration). */
+/* Model objects (borrowed from the configuration): the vmk, its port group
+ * and switch.  The vmk's name: vrdma_vmk_get_name(vrdma_binding_get_vmk(bd)). */
 struct vrdma_vmk *vrdma_binding_get_vmk(struct vrdma_binding *bd);
 struct vrdma_portgroup *vrdma_binding_get_portgroup(struct vrdma_binding *bd);
 struct vrdma_switch *vrdma_binding_get_switch(struct vrdma_binding *bd);
 /* The port group's (first) active uplink device as configured ("vmnic1"),
- * the one apply stacks the vmk on; NULL when it has none. */
-const char *vrdma_binding_get_uplink_name(struct vrdma_binding *bd);
-/* Host objects (NULL when absent): the active uplink, its paired adapter
- * and port. */
-struct vrdma_uplink *vrdma_binding_get_uplink(struct vrdma_binding *bd);
-struct vrdma_adapter *vrdma_binding_get_adapter(struct vrdma_binding *bd);
-struct vrdma_port *vrdma_binding_get_port(struct vrdma_binding *bd);
+ * the one apply stacks the vmk on; -ENOENT when it has none. */
+int vrdma_binding_get_uplink_name(struct vrdma_binding *bd, const char **ret);
+/* Host objects: the active uplink, its paired adapter and port; -ENOENT
+ * when the host has none. */
+int vrdma_binding_get_uplink(struct vrdma_binding *bd, struct vrdma_uplink **ret);
+int vrdma_binding_get_adapter(struct vrdma_binding *bd, struct vrdma_adapter **ret);
+int vrdma_binding_get_port(struct vrdma_binding *bd, struct vrdma_port **ret);
+/* How apply realises the vmk on this host (enum vrdma_apply_strategy);
+ * -ENOENT when it cannot (no active uplink, an uplink the host lacks). */
+int vrdma_binding_get_strategy(struct vrdma_binding *bd, int *ret);
 /* The netdev that carries the vmk's addresses in the kernel ("vmk1",
- * "eth1", "eth1.20"), NULL when the vmk is not realised on this host. */
-const char *vrdma_binding_get_netdev_name(struct vrdma_binding *bd);
-/* The network stack: always "defaultTcpipStack". */
-const char *vrdma_binding_get_netstack(struct vrdma_binding *bd);
+ * "eth1", "eth1.20"); -ENOENT when the vmk is not realised on this host. */
+int vrdma_binding_get_netdev_name(struct vrdma_binding *bd, const char **ret);
 int vrdma_binding_get_state(struct vrdma_binding *bd); /* enum vrdma_binding_state */
 /* The vmk's MTU: its netdev's when realised, else the configured one. */
 int vrdma_binding_get_mtu(struct vrdma_binding *bd);
 /* The RoCE path MTU: the smaller of the port's active MTU and what the
- * netdev MTU allows; -ENODATA without a port. */
+ * netdev MTU allows; -ENOENT without a port (or below 256). */
 int vrdma_binding_get_roce_mtu(struct vrdma_binding *bd, int *ret);
 
-/* The vmk's configured static addresses: IPv4 first, then IPv6. */
+/* The vmk's configured static addresses: IPv4 first, then IPv6.  Address i
+ * (canonical text), its family (AF_INET/AF_INET6) and prefix length; any
+ * output may be NULL.  -ENOENT past the end. */
 int vrdma_binding_get_n_addrs(struct vrdma_binding *bd);
-const char *vrdma_binding_get_addr(struct vrdma_binding *bd, int i);
-int vrdma_binding_get_addr_family(struct vrdma_binding *bd, int i); /* AF_INET/AF_INET6 */
-int vrdma_binding_get_addr_prefixlen(struct vrdma_binding *bd, int i);
-/* The RoCE v2 GID index of address i on the binding's port: 0 and *ret,
- * -ENOENT when there is none, -EINVAL for a bad i. */
-int vrdma_binding_get_addr_gid_index(struct vrdma_binding *bd, int i, int *ret);
+int vrdma_binding_get_addr(struct vrdma_binding *bd, unsigned int i, const char **address,
+                           int *family, unsigned int *prefixlen);
+/* The RoCE v2 GID index of address i on the binding's port; -ENOENT when
+ * there is none (or i is past the end). */
+int vrdma_binding_get_addr_gid_index(struct vrdma_binding *bd, unsigned int i,
+                                     unsigned int *ret);
 
 /* The findings concerning this binding. */
 int vrdma_binding_get_n_diags(struct vrdma_binding *bd);
-struct vrdma_diag *vrdma_binding_get_diag(struct vrdma_binding *bd, int i);
+int vrdma_binding_get_diag(struct vrdma_binding *bd, unsigned int i, struct vrdma_diag **ret);
 
 /* ---- one finding ------------------------------------------------------------- */
 
-const char *vrdma_diag_get_code(struct vrdma_diag *d);     /* "VRDMA-B001" */
-const char *vrdma_diag_get_name(struct vrdma_diag *d);     /* "portgroup-no-active-uplink" */
-int vrdma_diag_get_severity(struct vrdma_diag *d);         /* enum vrdma_severity */
+/* The rule it breaks: its code, name and severity are the finding's. */
+struct vrdma_rule *vrdma_diag_get_rule(struct vrdma_diag *d);
+/* What is wrong, and how to fix it (never empty). */
 const char *vrdma_diag_get_message(struct vrdma_diag *d);
 const char *vrdma_diag_get_hint(struct vrdma_diag *d);
 /* Objects involved, most specific first: kind is one of "vmk",
  * "portgroup", "switch", "uplink", "adapter", "port", "netdev",
- * "address", "gid"; name its name ("vmk1", "vmrdma0", "vmrdma0/1", ...). */
+ * "address", "gid"; name its name ("vmk1", "vmrdma0", "vmrdma0/1", ...).
+ * -ENOENT past the end. */
 int vrdma_diag_get_n_objects(struct vrdma_diag *d);
-int vrdma_diag_get_object(struct vrdma_diag *d, int i, const char **kind,
+int vrdma_diag_get_object(struct vrdma_diag *d, unsigned int i, const char **kind,
                           const char **name);
-/* true when `name` names one of its objects. */
+/*
+ * true when `name` names one of its objects or, for a finding about a
+ * binding, an object of that binding's chain (vmk, port group, switch,
+ * uplink alias or netdev, adapter name or alias, the vmk's netdev).
+ */
 bool vrdma_diag_involves(struct vrdma_diag *d, const char *name);
-/* The binding it concerns, NULL for findings about no single vmk. */
-struct vrdma_binding *vrdma_diag_get_binding(struct vrdma_diag *d);
+/* The binding it concerns; -ENOENT for a finding about no single vmk. */
+int vrdma_diag_get_binding(struct vrdma_diag *d, struct vrdma_binding **ret);
 
 /* ---- initiator: choosing the source for a target ------------------------------ */
 
@@ -209,9 +214,11 @@ enum {
  * the target, with a warning finding on the source.
  */
 int vrdma_bindings_choose_source(struct vrdma_bindings *b, const char *target,
-                                 int service, unsigned flags,
+                                 int service, unsigned int flags,
                                  struct vrdma_source **ret);
 
+/* A source is always realised: its binding has the netdev, adapter, port
+ * and GID index returned here. */
 struct vrdma_source *vrdma_source_ref(struct vrdma_source *s);
 struct vrdma_source *vrdma_source_unref(struct vrdma_source *s);
 struct vrdma_binding *vrdma_source_get_binding(struct vrdma_source *s);
@@ -220,16 +227,16 @@ int vrdma_source_get_service(struct vrdma_source *s);
 /* The source address (nvme connect -w / iface.ipaddress) and its family. */
 const char *vrdma_source_get_address(struct vrdma_source *s);
 int vrdma_source_get_family(struct vrdma_source *s);
-/* The next hop: NULL when the target is on a connected subnet. */
-const char *vrdma_source_get_gateway(struct vrdma_source *s);
+/* The next hop: -ENOENT when the target is on a connected subnet. */
+int vrdma_source_get_gateway(struct vrdma_source *s, const char **ret);
 /* The netdev carrying the source address (iface.net_ifacename). */
 const char *vrdma_source_get_netdev_name(struct vrdma_source *s);
 struct vrdma_adapter *vrdma_source_get_adapter(struct vrdma_source *s);
 int vrdma_source_get_port_number(struct vrdma_source *s);
 int vrdma_source_get_gid_index(struct vrdma_source *s);
-/* Warnings about the choice (missing service tag, degraded binding). */
+/* Warnings about the choice (missing service tag). */
 int vrdma_source_get_n_diags(struct vrdma_source *s);
-struct vrdma_diag *vrdma_source_get_diag(struct vrdma_source *s, int i);
+int vrdma_source_get_diag(struct vrdma_source *s, unsigned int i, struct vrdma_diag **ret);
 
 #ifdef __cplusplus
 }

@@ -41,18 +41,26 @@ int vrdma_ctx_new(struct vrdma_ctx **ret);
 struct vrdma_ctx *vrdma_ctx_ref(struct vrdma_ctx *ctx);
 struct vrdma_ctx *vrdma_ctx_unref(struct vrdma_ctx *ctx);
 
+/*
+ * The log function (NULL silences the library) and the pointer handed back
+ * by vrdma_ctx_get_log_data(): 0 and *ret, or -ENOENT when no data is set
+ * (never, or NULL).  Calls made from inside the log function neither clear
+ * nor record the context's error message.
+ */
 int vrdma_ctx_set_log_fn(struct vrdma_ctx *ctx, vrdma_log_fn fn, void *data);
+int vrdma_ctx_get_log_data(struct vrdma_ctx *ctx, void **ret);
+/* Messages up to this syslog priority (LOG_EMERG..LOG_DEBUG) are logged. */
 int vrdma_ctx_get_log_priority(struct vrdma_ctx *ctx);
 int vrdma_ctx_set_log_priority(struct vrdma_ctx *ctx, int priority);
-void *vrdma_ctx_get_log_data(struct vrdma_ctx *ctx);
 
+/* A caller's pointer: 0 and *ret, or -ENOENT when none is set (never, or NULL). */
 int vrdma_ctx_set_userdata(struct vrdma_ctx *ctx, void *userdata);
-void *vrdma_ctx_get_userdata(struct vrdma_ctx *ctx);
+int vrdma_ctx_get_userdata(struct vrdma_ctx *ctx, void **ret);
 
 /*
- * The last error message recorded on this context by a failing call, naming
- * the object and the rule involved ("" when none).  Valid until the next call
- * on the context.
+ * The message of the last call on this context, naming the object and what
+ * was expected: "" after a successful call (every call returning int clears
+ * it when it starts).  Valid until the next call on the context.
  */
 const char *vrdma_ctx_get_error(struct vrdma_ctx *ctx);
 

@@ -7,17 +7,17 @@
  *
  * Include <vrdma/vrdma.h> rather than this file directly.
  *
- * Ownership: a struct vrdma_host owns every adapter, port, GID entry,
- * uplink, netdev and address in it.  vrdma_adapter_ref()/_unref(),
- * vrdma_port_ref()/_unref(), vrdma_uplink_ref()/_unref() and
- * vrdma_netdev_ref()/_unref() act on the owning host's reference count, so
- * a child pointer stays valid as long as a reference is held on it or on its
- * host.  GID entries (struct vrdma_gid) and addresses (struct vrdma_addr)
- * are borrowed: valid while their host is referenced.  Nothing in a host
- * changes after it is created; take a new snapshot to see changes.
+ * Ownership: a struct vrdma_host is the only referenced object here.  Every
+ * adapter, port, GID entry, uplink, netdev and address, and every string a
+ * getter returns, is borrowed from its host: valid while the host is
+ * referenced.  Nothing in a host changes after it is created; take a new
+ * snapshot to see changes.
  *
- * Strings returned by getters belong to the host.  Getters of optional
- * values return NULL (strings/objects) when the value is absent.
+ * Getters: values every object has are returned directly.  Values that can
+ * be absent, and children read by index or key, use the form
+ * int vrdma_X_get_Y(X, ..., T *ret): 0 and *ret set, -ENOENT when absent
+ * (or past the end), with a message naming the object in
+ * vrdma_ctx_get_error(); -EINVAL for a bad argument.  Indexes are 0-based.
  */
 #ifndef VRDMA_HOST_H
 #define VRDMA_HOST_H
@@ -34,7 +34,7 @@ extern "C" {
 
 struct vrdma_host;
 struct vrdma_adapter;  /* an RDMA device: mlx5_0, rxe0, siw0 (alias vmrdmaN) */
-struct vrdma_port;     /* one port of an adapter, numbered from 1 */
+struct vrdma_port;     /* one port of an adapter (port numbers start at 1) */
 struct vrdma_gid;      /* one valid entry of a port's GID table */
 struct vrdma_uplink;   /* a physical NIC (alias vmnicN) */
 struct vrdma_netdev;   /* any network device: physical, bridge, vlan, ... */
@@ -128,7 +128,7 @@ enum {
 	VRDMA_ADDR_PERMANENT  = 1 << 6,
 };
 
-/* Names, or NULL for a value out of range. */
+/* Names of enum values; NULL for a value out of range. */
 const char *vrdma_port_state_to_string(int state);      /* "Active", "Down", "Init", "Armed", "ActiveDefer", "Nop" */
 const char *vrdma_port_phys_state_to_string(int state); /* "LinkUp", "Polling", "Disabled", ... */
 const char *vrdma_link_layer_to_string(int ll);         /* "Ethernet", "InfiniBand", "Unspecified" */
@@ -156,28 +156,33 @@ enum {
  * is not writable, aliases are assigned in memory and a debug message is
  * logged.  A host without RDMA yields zero adapters, not an error.
  */
-int vrdma_host_discover(struct vrdma_ctx *ctx, unsigned flags, struct vrdma_host **ret);
+int vrdma_host_discover(struct vrdma_ctx *ctx, unsigned int flags, struct vrdma_host **ret);
 
 /*
- * Load a snapshot written by vrdma_host_save() (schema "vrdma-host/1").
+ * Load a snapshot written by vrdma_host_save() (schema "vrdma-host/1"),
+ * a regular file of at most 16 MiB (-EFBIG beyond; -EISDIR for a
+ * directory, -EINVAL for a FIFO or device, which is never read).
  * Malformed or inconsistent documents fail with -EINVAL (-ENOENT etc. for
- * file errors) and an error message on ctx naming the JSON path
- * ("$.adapters[0].ports[1].gids[3].index") and what was expected.
- * vrdma_host_load_string() parses a document held in memory; `name` is used
- * in messages in place of the file name (may be NULL).
+ * file errors) and an error message on ctx naming the file, the JSON path
+ * and what was expected:
+ * "FILE: $.adapters[0].ports[1].gids[3].index: expected an integer, got a string".
+ * The syntax is strict JSON (no duplicate members, comments, trailing
+ * commas, control bytes, invalid UTF-8 or \u0000).
+ * vrdma_host_parse() does the same on `len` bytes in memory ("<buffer>"
+ * in messages).
  */
 int vrdma_host_load(struct vrdma_ctx *ctx, const char *path, struct vrdma_host **ret);
-int vrdma_host_load_string(struct vrdma_ctx *ctx, const char *json, const char *name,
-                           struct vrdma_host **ret);
+int vrdma_host_parse(struct vrdma_ctx *ctx, const char *text, size_t len,
+                     struct vrdma_host **ret);
 
 /*
  * Save the snapshot as JSON, atomically (temporary file, fsync, rename,
  * directory fsync).  Loading the file and saving it again produces the
- * same bytes.  vrdma_host_to_json() returns the document as a newly
+ * same bytes.  vrdma_host_format() returns those bytes as a newly
  * allocated string (free() it).
  */
 int vrdma_host_save(struct vrdma_host *host, const char *path);
-int vrdma_host_to_json(struct vrdma_host *host, char **ret);
+int vrdma_host_format(struct vrdma_host *host, char **ret);
 
 struct vrdma_host *vrdma_host_ref(struct vrdma_host *host);
 struct vrdma_host *vrdma_host_unref(struct vrdma_host *host);
@@ -185,27 +190,31 @@ struct vrdma_ctx *vrdma_host_get_ctx(struct vrdma_host *host);
 
 /* true for a host loaded from a snapshot, false for a live discovery. */
 bool vrdma_host_is_snapshot(struct vrdma_host *host);
-/* The host name and kernel release recorded at discovery (may be NULL). */
-const char *vrdma_host_get_hostname(struct vrdma_host *host);
-const char *vrdma_host_get_kernel(struct vrdma_host *host);
+/* The host name and kernel release recorded at discovery; -ENOENT when
+ * they were not recorded (gethostname()/uname() failed, or a snapshot
+ * without them). */
+int vrdma_host_get_hostname(struct vrdma_host *host, const char **ret);
+int vrdma_host_get_kernel(struct vrdma_host *host, const char **ret);
 
-/* Adapters, in alias order.  get_* return NULL for an index out of range. */
+/* Adapters, in alias order; -ENOENT past the end. */
 int vrdma_host_get_n_adapters(struct vrdma_host *host);
-struct vrdma_adapter *vrdma_host_get_adapter(struct vrdma_host *host, int i);
-/* By kernel name ("mlx5_0") or alias ("vmrdma0"): 0, -ENOENT or -EINVAL. */
+int vrdma_host_get_adapter(struct vrdma_host *host, unsigned int i, struct vrdma_adapter **ret);
+/* By kernel name ("mlx5_0") or alias ("vmrdma0"); -ENOENT when none. */
 int vrdma_host_find_adapter(struct vrdma_host *host, const char *name,
                             struct vrdma_adapter **ret);
 
-/* Uplinks (physical NICs), in alias order. */
+/* Uplinks (physical NICs), in alias order; -ENOENT past the end. */
 int vrdma_host_get_n_uplinks(struct vrdma_host *host);
-struct vrdma_uplink *vrdma_host_get_uplink(struct vrdma_host *host, int i);
-/* By netdev name ("eth1") or alias ("vmnic1"): 0, -ENOENT or -EINVAL. */
+int vrdma_host_get_uplink(struct vrdma_host *host, unsigned int i, struct vrdma_uplink **ret);
+/* By netdev name ("eth1") or alias ("vmnic1"); -ENOENT when none. */
 int vrdma_host_find_uplink(struct vrdma_host *host, const char *name,
                            struct vrdma_uplink **ret);
 
-/* Every network device of the namespace, in ifindex order. */
+/* Every network device of the namespace, in ifindex order; -ENOENT past
+ * the end. */
 int vrdma_host_get_n_netdevs(struct vrdma_host *host);
-struct vrdma_netdev *vrdma_host_get_netdev(struct vrdma_host *host, int i);
+int vrdma_host_get_netdev(struct vrdma_host *host, unsigned int i, struct vrdma_netdev **ret);
+/* By name or by ifindex (> 0); -ENOENT when none. */
 int vrdma_host_find_netdev(struct vrdma_host *host, const char *name,
                            struct vrdma_netdev **ret);
 int vrdma_host_find_netdev_by_ifindex(struct vrdma_host *host, int ifindex,
@@ -213,77 +222,84 @@ int vrdma_host_find_netdev_by_ifindex(struct vrdma_host *host, int ifindex,
 
 /* ---- adapter ------------------------------------------------------------ */
 
-struct vrdma_adapter *vrdma_adapter_ref(struct vrdma_adapter *adapter);
-struct vrdma_adapter *vrdma_adapter_unref(struct vrdma_adapter *adapter);
 struct vrdma_host *vrdma_adapter_get_host(struct vrdma_adapter *adapter);
 
 const char *vrdma_adapter_get_name(struct vrdma_adapter *adapter);        /* "mlx5_0" */
 const char *vrdma_adapter_get_alias(struct vrdma_adapter *adapter);       /* "vmrdma0" */
-const char *vrdma_adapter_get_driver(struct vrdma_adapter *adapter);      /* "mlx5_core", "rdma_rxe", "siw" */
+/* "ConnectX-4 Lx", "Soft-RoCE on eth1", ... */
 const char *vrdma_adapter_get_description(struct vrdma_adapter *adapter);
-const char *vrdma_adapter_get_fw_version(struct vrdma_adapter *adapter);  /* may be NULL */
-const char *vrdma_adapter_get_pci_address(struct vrdma_adapter *adapter); /* "0000:03:00.0" or NULL */
-/* GUIDs in host byte order; the string form is "0c42:a103:0065:b8a4". */
+/* The kernel driver ("mlx5_core", "rdma_rxe", "siw"); -ENOENT when the
+ * kernel does not say. */
+int vrdma_adapter_get_driver(struct vrdma_adapter *adapter, const char **ret);
+/* -ENOENT when the device reports no firmware version. */
+int vrdma_adapter_get_fw_version(struct vrdma_adapter *adapter, const char **ret);
+/* "0000:03:00.0"; -ENOENT for a device not on PCI (Soft-RoCE, siw). */
+int vrdma_adapter_get_pci_address(struct vrdma_adapter *adapter, const char **ret);
+/* GUIDs in host byte order (shown as "0c42:a103:0065:b8a4"); every adapter
+ * has them. */
 int vrdma_adapter_get_node_guid(struct vrdma_adapter *adapter, uint64_t *ret);
 int vrdma_adapter_get_sys_image_guid(struct vrdma_adapter *adapter, uint64_t *ret);
-const char *vrdma_adapter_get_node_guid_string(struct vrdma_adapter *adapter);
-const char *vrdma_adapter_get_sys_image_guid_string(struct vrdma_adapter *adapter);
-/* PCI vendor and device (part) ids, 0 when unknown; negative on error. */
-int vrdma_adapter_get_vendor_id(struct vrdma_adapter *adapter);
-int vrdma_adapter_get_vendor_part_id(struct vrdma_adapter *adapter);
+/* PCI vendor and device (part) ids; -ENOENT when unknown. */
+int vrdma_adapter_get_vendor_id(struct vrdma_adapter *adapter, unsigned int *ret);
+int vrdma_adapter_get_vendor_part_id(struct vrdma_adapter *adapter, unsigned int *ret);
 int vrdma_adapter_get_node_type(struct vrdma_adapter *adapter);   /* enum vrdma_node_type */
 int vrdma_adapter_get_protocols(struct vrdma_adapter *adapter);   /* VRDMA_PROTO_* mask */
-/* The kernel's RDMA device index (RDMA netlink), -ENODATA when unknown. */
-int vrdma_adapter_get_kernel_index(struct vrdma_adapter *adapter);
+/* The kernel's RDMA device index (RDMA netlink); -ENOENT when unknown. */
+int vrdma_adapter_get_kernel_index(struct vrdma_adapter *adapter, unsigned int *ret);
+/* true for a software RDMA device (Soft-RoCE rdma_rxe, soft-iWARP siw). */
+bool vrdma_adapter_is_software(struct vrdma_adapter *adapter);
 
-/* Ports are numbered 1..n. */
+/* Ports by index 0..n-1 (-ENOENT past the end), or by RDMA port number
+ * 1..n (-ENOENT when the adapter has no such port). */
 int vrdma_adapter_get_n_ports(struct vrdma_adapter *adapter);
-struct vrdma_port *vrdma_adapter_get_port(struct vrdma_adapter *adapter, int port_num);
-/* The uplink paired with the adapter: that of its first port that has one. */
-struct vrdma_uplink *vrdma_adapter_get_paired_uplink(struct vrdma_adapter *adapter);
+int vrdma_adapter_get_port(struct vrdma_adapter *adapter, unsigned int i, struct vrdma_port **ret);
+int vrdma_adapter_find_port(struct vrdma_adapter *adapter, unsigned int port_num,
+                            struct vrdma_port **ret);
+/* The uplink paired with the adapter (that of its first port that has
+ * one); -ENOENT when no port is paired with a physical NIC. */
+int vrdma_adapter_get_paired_uplink(struct vrdma_adapter *adapter, struct vrdma_uplink **ret);
 
 /*
- * Find the GID index on (adapter, port) that carries IP `address` (IPv4 or
- * IPv6 text form) with the given type.  0 and *ret set, -ENOENT when none,
- * -EINVAL for bad arguments.
+ * Find the GID index on (adapter, port number) that carries IP `address`
+ * (IPv4 or IPv6 text form) with the given type.  -ENOENT when the adapter
+ * has no such port or the port no such GID, -EINVAL for bad arguments.
  */
-int vrdma_adapter_find_gid_index(struct vrdma_adapter *adapter, int port_num,
+int vrdma_adapter_find_gid_index(struct vrdma_adapter *adapter, unsigned int port_num,
                                  const char *address, enum vrdma_gid_type type,
-                                 int *ret);
+                                 unsigned int *ret);
 
 /* ---- port --------------------------------------------------------------- */
 
-struct vrdma_port *vrdma_port_ref(struct vrdma_port *port);
-struct vrdma_port *vrdma_port_unref(struct vrdma_port *port);
 struct vrdma_adapter *vrdma_port_get_adapter(struct vrdma_port *port);
 
-int vrdma_port_get_number(struct vrdma_port *port);
+int vrdma_port_get_number(struct vrdma_port *port);       /* 1..n */
 int vrdma_port_get_state(struct vrdma_port *port);        /* enum vrdma_port_state */
-const char *vrdma_port_get_state_string(struct vrdma_port *port);
 int vrdma_port_get_phys_state(struct vrdma_port *port);   /* enum vrdma_port_phys_state */
 int vrdma_port_get_active_mtu(struct vrdma_port *port);   /* bytes: 256..4096 */
 int vrdma_port_get_max_mtu(struct vrdma_port *port);      /* bytes */
-int vrdma_port_get_speed(struct vrdma_port *port);        /* Mb/s (width x lane rate), 0 unknown */
-int vrdma_port_get_width(struct vrdma_port *port);        /* lanes: 1, 2, 4, 8, 12; 0 unknown */
+/* Mb/s (width x lane rate) and lanes (1, 2, 4, 8, 12); -ENOENT when the
+ * kernel does not report them. */
+int vrdma_port_get_speed(struct vrdma_port *port, unsigned int *ret);
+int vrdma_port_get_width(struct vrdma_port *port, unsigned int *ret);
 int vrdma_port_get_link_layer(struct vrdma_port *port);   /* enum vrdma_link_layer */
 /* The size of the hardware GID table (not the number of valid entries). */
 int vrdma_port_get_gid_table_len(struct vrdma_port *port);
 
-/* The paired netdev: name (NULL when absent) and, when absent, why. */
-const char *vrdma_port_get_netdev_name(struct vrdma_port *port);
+/* The paired netdev's name, the netdev object and its uplink; -ENOENT
+ * when the port has no netdev in this view (vrdma_port_get_netdev_missing()
+ * says why) or, for the uplink, when the netdev is not a physical NIC. */
+int vrdma_port_get_netdev_name(struct vrdma_port *port, const char **ret);
+int vrdma_port_get_netdev(struct vrdma_port *port, struct vrdma_netdev **ret);
+int vrdma_port_get_uplink(struct vrdma_port *port, struct vrdma_uplink **ret);
 int vrdma_port_get_netdev_missing(struct vrdma_port *port); /* enum vrdma_netdev_missing */
-/* The netdev object (NULL when absent) and its uplink (NULL when the
- * netdev is not a physical NIC). */
-struct vrdma_netdev *vrdma_port_get_netdev(struct vrdma_port *port);
-struct vrdma_uplink *vrdma_port_get_uplink(struct vrdma_port *port);
 
-/* The valid GID entries, in index order. */
+/* The valid GID entries, in index order; -ENOENT past the end. */
 int vrdma_port_get_n_gids(struct vrdma_port *port);
-struct vrdma_gid *vrdma_port_get_gid(struct vrdma_port *port, int i);
-/* By GID table index: 0, -ENOENT (not a valid entry) or -EINVAL. */
-int vrdma_port_find_gid(struct vrdma_port *port, int index, struct vrdma_gid **ret);
+int vrdma_port_get_gid(struct vrdma_port *port, unsigned int i, struct vrdma_gid **ret);
+/* By GID table index; -ENOENT when that entry is not valid. */
+int vrdma_port_find_gid(struct vrdma_port *port, unsigned int index, struct vrdma_gid **ret);
 
-/* ---- GID entry (borrowed from its host) ---------------------------------- */
+/* ---- GID entry ------------------------------------------------------------ */
 
 struct vrdma_port *vrdma_gid_get_port(struct vrdma_gid *gid);
 int vrdma_gid_get_index(struct vrdma_gid *gid);
@@ -292,90 +308,86 @@ const uint8_t *vrdma_gid_get_raw(struct vrdma_gid *gid);
 /* IPv6 text form, e.g. "fe80::5054:ff:fe12:3456" or "::ffff:192.0.2.1". */
 const char *vrdma_gid_get_string(struct vrdma_gid *gid);
 int vrdma_gid_get_type(struct vrdma_gid *gid);            /* enum vrdma_gid_type */
-/* The netdev the entry belongs to (NULL when none or not in this namespace). */
-const char *vrdma_gid_get_netdev_name(struct vrdma_gid *gid);
-struct vrdma_netdev *vrdma_gid_get_netdev(struct vrdma_gid *gid);
-/* The IP address a RoCE GID encodes ("192.0.2.1", "fe80::..."), NULL for IB.
- * vrdma_gid_get_family() gives AF_INET, AF_INET6 or 0. */
-const char *vrdma_gid_get_ip(struct vrdma_gid *gid);
-int vrdma_gid_get_family(struct vrdma_gid *gid);
+/* The netdev the entry belongs to: its name and the object; -ENOENT when
+ * it has none in this namespace. */
+int vrdma_gid_get_netdev_name(struct vrdma_gid *gid, const char **ret);
+int vrdma_gid_get_netdev(struct vrdma_gid *gid, struct vrdma_netdev **ret);
+/* The IP address a RoCE GID encodes ("192.0.2.1", "fe80::...") and its
+ * family (AF_INET or AF_INET6); -ENOENT for an IB GID. */
+int vrdma_gid_get_ip(struct vrdma_gid *gid, const char **ret);
+int vrdma_gid_get_family(struct vrdma_gid *gid, int *ret);
 
 /* ---- uplink (physical NIC) ---------------------------------------------- */
 
-struct vrdma_uplink *vrdma_uplink_ref(struct vrdma_uplink *uplink);
-struct vrdma_uplink *vrdma_uplink_unref(struct vrdma_uplink *uplink);
+/* An uplink is a physical netdev with an alias: read its name, MAC, MTU,
+ * driver, ... with the netdev getters on vrdma_uplink_get_netdev(). */
 struct vrdma_host *vrdma_uplink_get_host(struct vrdma_uplink *uplink);
 struct vrdma_netdev *vrdma_uplink_get_netdev(struct vrdma_uplink *uplink);
-
-const char *vrdma_uplink_get_name(struct vrdma_uplink *uplink);        /* "eth1" */
 const char *vrdma_uplink_get_alias(struct vrdma_uplink *uplink);       /* "vmnic1" */
-const char *vrdma_uplink_get_driver(struct vrdma_uplink *uplink);      /* may be NULL */
-const char *vrdma_uplink_get_pci_address(struct vrdma_uplink *uplink); /* may be NULL */
-const char *vrdma_uplink_get_mac(struct vrdma_uplink *uplink);
-int vrdma_uplink_get_mtu(struct vrdma_uplink *uplink);
-int vrdma_uplink_get_oper_state(struct vrdma_uplink *uplink);          /* enum vrdma_oper_state */
-int vrdma_uplink_get_speed(struct vrdma_uplink *uplink);               /* Mb/s, 0 unknown */
-/* The adapter port paired with this uplink, or NULL. */
-struct vrdma_port *vrdma_uplink_get_paired_port(struct vrdma_uplink *uplink);
-struct vrdma_adapter *vrdma_uplink_get_paired_adapter(struct vrdma_uplink *uplink);
+/* The adapter port paired with this uplink (its adapter is
+ * vrdma_port_get_adapter()); -ENOENT when no RDMA port is paired. */
+int vrdma_uplink_get_paired_port(struct vrdma_uplink *uplink, struct vrdma_port **ret);
 
 /* ---- netdev (any network device) ---------------------------------------- */
 
-struct vrdma_netdev *vrdma_netdev_ref(struct vrdma_netdev *netdev);
-struct vrdma_netdev *vrdma_netdev_unref(struct vrdma_netdev *netdev);
 struct vrdma_host *vrdma_netdev_get_host(struct vrdma_netdev *netdev);
 
 const char *vrdma_netdev_get_name(struct vrdma_netdev *netdev);
 int vrdma_netdev_get_ifindex(struct vrdma_netdev *netdev);
 /* rtnetlink kind: "bridge", "vlan", "macvlan", "veth", "bond", "dummy", ...;
- * NULL for devices without one (physical NICs, loopback). */
-const char *vrdma_netdev_get_kind(struct vrdma_netdev *netdev);
+ * -ENOENT for devices without one (physical NICs, loopback). */
+int vrdma_netdev_get_kind(struct vrdma_netdev *netdev, const char **ret);
 /* true when backed by a device (PCI, virtio, ...): such netdevs are uplinks. */
 bool vrdma_netdev_is_physical(struct vrdma_netdev *netdev);
-struct vrdma_uplink *vrdma_netdev_get_uplink(struct vrdma_netdev *netdev); /* NULL unless physical */
+/* Its uplink; -ENOENT unless it is physical. */
+int vrdma_netdev_get_uplink(struct vrdma_netdev *netdev, struct vrdma_uplink **ret);
 int vrdma_netdev_get_mtu(struct vrdma_netdev *netdev);
 int vrdma_netdev_get_oper_state(struct vrdma_netdev *netdev); /* enum vrdma_oper_state */
 /* IFF_* flags (IFF_UP, IFF_LOWER_UP, ...) as reported by rtnetlink. */
-int vrdma_netdev_get_flags(struct vrdma_netdev *netdev, unsigned *ret);
-/* "aa:bb:cc:dd:ee:ff" (NULL when the device has no hardware address). */
-const char *vrdma_netdev_get_mac(struct vrdma_netdev *netdev);
-const char *vrdma_netdev_get_driver(struct vrdma_netdev *netdev);      /* may be NULL */
-const char *vrdma_netdev_get_pci_address(struct vrdma_netdev *netdev); /* may be NULL */
-int vrdma_netdev_get_speed(struct vrdma_netdev *netdev);               /* Mb/s, 0 unknown */
-/* 802.1Q VLAN id for kind "vlan", else -ENODATA. */
-int vrdma_netdev_get_vlan_id(struct vrdma_netdev *netdev);
+unsigned int vrdma_netdev_get_flags(struct vrdma_netdev *netdev);
+/* "aa:bb:cc:dd:ee:ff"; -ENOENT when the device has no hardware address. */
+int vrdma_netdev_get_mac(struct vrdma_netdev *netdev, const char **ret);
+/* The driver and PCI address of the backing device; -ENOENT when it has
+ * none (virtual devices) or, for the PCI address, it is not on PCI. */
+int vrdma_netdev_get_driver(struct vrdma_netdev *netdev, const char **ret);
+int vrdma_netdev_get_pci_address(struct vrdma_netdev *netdev, const char **ret);
+/* Mb/s; -ENOENT when unknown (no carrier, virtual devices). */
+int vrdma_netdev_get_speed(struct vrdma_netdev *netdev, unsigned int *ret);
+/* The 802.1Q VLAN id; -ENOENT unless kind is "vlan". */
+int vrdma_netdev_get_vlan_id(struct vrdma_netdev *netdev, unsigned int *ret);
 
-/* The master (bridge, bond, vrf) or NULL. */
-struct vrdma_netdev *vrdma_netdev_get_master(struct vrdma_netdev *netdev);
+/* The master (bridge, bond, vrf); -ENOENT when it has none. */
+int vrdma_netdev_get_master(struct vrdma_netdev *netdev, struct vrdma_netdev **ret);
 /* The device this one is stacked on (IFLA_LINK: the parent of a vlan or
- * macvlan) or NULL (none, or in another namespace). */
-struct vrdma_netdev *vrdma_netdev_get_link(struct vrdma_netdev *netdev);
+ * macvlan); -ENOENT when none, or it is in another namespace. */
+int vrdma_netdev_get_link(struct vrdma_netdev *netdev, struct vrdma_netdev **ret);
 /*
  * Upper devices: its master and every device whose link is this one.
  * Lower devices: its link and every device whose master is this one.
  * (The same relation as /sys/class/net/X/upper_* and lower_*.)
+ * -ENOENT past the end.
  */
 int vrdma_netdev_get_n_uppers(struct vrdma_netdev *netdev);
-struct vrdma_netdev *vrdma_netdev_get_upper(struct vrdma_netdev *netdev, int i);
+int vrdma_netdev_get_upper(struct vrdma_netdev *netdev, unsigned int i, struct vrdma_netdev **ret);
 int vrdma_netdev_get_n_lowers(struct vrdma_netdev *netdev);
-struct vrdma_netdev *vrdma_netdev_get_lower(struct vrdma_netdev *netdev, int i);
+int vrdma_netdev_get_lower(struct vrdma_netdev *netdev, unsigned int i, struct vrdma_netdev **ret);
 
-/* IPv4 then IPv6 addresses, in kernel order within each family. */
+/* IPv4 then IPv6 addresses, in kernel order within each family; -ENOENT
+ * past the end. */
 int vrdma_netdev_get_n_addrs(struct vrdma_netdev *netdev);
-struct vrdma_addr *vrdma_netdev_get_addr(struct vrdma_netdev *netdev, int i);
+int vrdma_netdev_get_addr(struct vrdma_netdev *netdev, unsigned int i, struct vrdma_addr **ret);
 
-/* ---- address (borrowed from its host) ------------------------------------ */
+/* ---- address -------------------------------------------------------------- */
 
 struct vrdma_netdev *vrdma_addr_get_netdev(struct vrdma_addr *addr);
 int vrdma_addr_get_family(struct vrdma_addr *addr);      /* AF_INET or AF_INET6 */
-/* 4 or 16 bytes, network order; *len set when len is not NULL. */
-const uint8_t *vrdma_addr_get_raw(struct vrdma_addr *addr, size_t *len);
+/* Network order: 4 bytes for AF_INET, 16 for AF_INET6. */
+const uint8_t *vrdma_addr_get_raw(struct vrdma_addr *addr);
 const char *vrdma_addr_get_string(struct vrdma_addr *addr); /* "192.0.2.1" */
 int vrdma_addr_get_prefixlen(struct vrdma_addr *addr);
-int vrdma_addr_get_flags(struct vrdma_addr *addr);       /* VRDMA_ADDR_* mask */
+/* VRDMA_ADDR_* mask: test VRDMA_ADDR_TENTATIVE, VRDMA_ADDR_DADFAILED, ... */
+int vrdma_addr_get_flags(struct vrdma_addr *addr);
 int vrdma_addr_get_scope(struct vrdma_addr *addr);       /* RT_SCOPE_*: 0 global, 253 link, 254 host */
-bool vrdma_addr_is_tentative(struct vrdma_addr *addr);
-bool vrdma_addr_is_dadfailed(struct vrdma_addr *addr);
 
 #ifdef __cplusplus
 }

@@ -7,14 +7,13 @@
  *
  * Include <vrdma/vrdma.h> rather than this file directly.
  *
- * Ownership.  A struct vrdma_config owns its switches, a switch owns its port
- * groups and the configuration owns its vmks.  Every handle returned by an
- * add/get/find function is BORROWED: it stays valid while the object remains
- * in its configuration and the configuration is alive.  Take a reference
- * with vrdma_<object>_ref() to keep a handle longer; a handle whose object
- * was removed (or whose configuration was freed) is "detached": its getters
- * still answer, its mutators fail with -ENODEV, its parent getters give NULL.
- * Every object holds a reference on the context.
+ * Ownership.  Only the configuration is referenced (vrdma_config_ref/
+ * _unref).  Switches, port groups and vmks are BORROWED from their
+ * configuration: a handle returned by an add/get/find function stays valid,
+ * at the same address, while the configuration is referenced and the object
+ * is not removed.  A removed object's handle is invalid: pass it to no
+ * function (its memory is released with the configuration, so handles kept
+ * elsewhere, e.g. by vrdma_bindings, never point to freed memory).
  *
  * Validation.  Every mutation checks every rule and, on failure, changes
  * nothing and returns a negative errno with a message, retrievable with
@@ -22,25 +21,25 @@
  *   "vmk 'vmk1': MTU 9000 is above switch 'vSwitch1' MTU 1500".
  * Typical errors: -EINVAL (malformed value), -ERANGE (number out of range),
  * -EEXIST (duplicate name / address / uplink), -EBUSY (still in use),
- * -ENOENT (no such object), -ENOSPC (a documented limit reached),
- * -ENAMETOOLONG (name too long), -ENODEV (detached handle),
- * -EOPNOTSUPP (not valid for this switch type).
+ * -ENOENT (no such object, index past the end, absent value), -ENOSPC (a
+ * documented limit reached), -ENAMETOOLONG (name too long), -EOPNOTSUPP
+ * (not valid for this switch type).  Every int function clears the message
+ * when it starts; direct getters and counts do not touch it.
  *
  * Linux realisation (see vrdma(7), REALISATION, and vrdma_apply(3)): a switch
  * is no kernel object and its uplinks are never bridged; each vmk is stacked
  * on its port group's first active uplink, as a macvlan "vmkN" (hardware or
  * plain NIC), an 802.1Q device "vmkN" (Soft-RoCE, tagged) or addresses on the
  * uplink itself (Soft-RoCE, untagged).  Which netdev carries a vmk's
- * addresses is answered by vrdma_apply_get_vmk_netdev(), not by the model.
+ * addresses is answered by vrdma_binding_get_netdev_name(), not by the model.
  *   vrdma_switch_get_ifname()    reserved name; no device of that name is
  *                                created (never truncated or invented)
  *   vrdma_portgroup_get_ifname() informational "<switch ifname>.<vid>"
- *   vrdma_vmk_get_ifname()       the name of the vmk's own device when it has
- *                                one (equal to the vmk name)
  */
 #ifndef VRDMA_MODEL_H
 #define VRDMA_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -106,13 +105,17 @@ int vrdma_config_new(struct vrdma_ctx *ctx, struct vrdma_config **ret);
 /*
  * Load and validate a configuration file; path NULL means
  * vrdma_ctx_get_config_path().  -ENOENT when it does not exist; -EINVAL
- * (message lists every problem with its JSON path) when it is invalid;
- * -EPERM when running as root and the path is a symlink or writable by
- * group/other.  Nothing is returned on failure.
+ * when it is invalid, the message listing every problem with its JSON path
+ * ("FILE: $.switches[0].mtu: expected an integer, got a string"; strict
+ * JSON, see vrdma-config(5)) or when it is not a regular file (a FIFO is
+ * never read); -EISDIR for a directory; -EFBIG over 1 MiB; -EPERM when
+ * running as root and the path is a symlink or writable by group/other.
+ * Nothing is returned on failure.
  */
 int vrdma_config_load(struct vrdma_ctx *ctx, const char *path,
                       struct vrdma_config **ret);
-/* Same validation on an in-memory document (no file, generation as given). */
+/* Same validation on `len` bytes in memory ("<buffer>" in messages; no
+ * file, generation as given). */
 int vrdma_config_parse(struct vrdma_ctx *ctx, const char *text, size_t len,
                        struct vrdma_config **ret);
 /*
@@ -131,12 +134,13 @@ int vrdma_config_format(struct vrdma_config *cfg, char **ret);
 struct vrdma_config *vrdma_config_ref(struct vrdma_config *cfg);
 struct vrdma_config *vrdma_config_unref(struct vrdma_config *cfg);
 struct vrdma_ctx *vrdma_config_get_ctx(struct vrdma_config *cfg);
-int vrdma_config_get_generation(struct vrdma_config *cfg, uint64_t *ret);
-/* Path loaded from / last saved to, NULL if none. */
-const char *vrdma_config_get_path(struct vrdma_config *cfg);
+/* 0 for a new configuration (and for NULL). */
+uint64_t vrdma_config_get_generation(struct vrdma_config *cfg);
+/* Path loaded from / last saved to; -ENOENT when never loaded or saved. */
+int vrdma_config_get_path(struct vrdma_config *cfg, const char **ret);
 
-int vrdma_config_get_switch_count(struct vrdma_config *cfg);
-int vrdma_config_get_switch(struct vrdma_config *cfg, unsigned int index,
+int vrdma_config_get_n_switches(struct vrdma_config *cfg);
+int vrdma_config_get_switch(struct vrdma_config *cfg, unsigned int i,
                             struct vrdma_switch **ret);
 int vrdma_config_find_switch(struct vrdma_config *cfg, const char *name,
                              struct vrdma_switch **ret);
@@ -152,8 +156,9 @@ int vrdma_config_add_switch(struct vrdma_config *cfg, const char *name,
 int vrdma_config_find_portgroup(struct vrdma_config *cfg, const char *name,
                                 struct vrdma_portgroup **ret);
 
-int vrdma_config_get_vmk_count(struct vrdma_config *cfg);
-int vrdma_config_get_vmk(struct vrdma_config *cfg, unsigned int index,
+int vrdma_config_get_n_vmks(struct vrdma_config *cfg);
+/* vmks are ordered by number. */
+int vrdma_config_get_vmk(struct vrdma_config *cfg, unsigned int i,
                          struct vrdma_vmk **ret);
 int vrdma_config_find_vmk(struct vrdma_config *cfg, const char *name,
                           struct vrdma_vmk **ret);
@@ -167,17 +172,13 @@ int vrdma_config_add_vmk(struct vrdma_config *cfg, const char *name,
 
 /* ---- switches ------------------------------------------------------------ */
 
-struct vrdma_switch *vrdma_switch_ref(struct vrdma_switch *sw);
-struct vrdma_switch *vrdma_switch_unref(struct vrdma_switch *sw);
-/* The owning configuration (borrowed), NULL when detached. */
 struct vrdma_config *vrdma_switch_get_config(struct vrdma_switch *sw);
-/* Remove from the configuration; its port groups go with it.  -EBUSY if
- * any of them still carries a vmk. */
+/* Remove from the configuration and invalidate sw; its port groups go with
+ * it.  -EBUSY if any of them still carries a vmk. */
 int vrdma_switch_remove(struct vrdma_switch *sw);
 
 const char *vrdma_switch_get_name(struct vrdma_switch *sw);
-/* VRDMA_SWITCH_STANDARD / _DISTRIBUTED, or -EINVAL. */
-int vrdma_switch_get_type(struct vrdma_switch *sw);
+int vrdma_switch_get_type(struct vrdma_switch *sw); /* enum vrdma_switch_type */
 /* Reserved Linux name of the switch (no device is created). */
 const char *vrdma_switch_get_ifname(struct vrdma_switch *sw);
 /* NULL: derive from the name again. */
@@ -194,8 +195,8 @@ int vrdma_switch_set_mtu(struct vrdma_switch *sw, int mtu);
  * switch's active list; removing one takes it out of the switch's lists
  * (-EBUSY if a port group's teaming override names it).
  */
-int vrdma_switch_get_uplink_count(struct vrdma_switch *sw);
-int vrdma_switch_get_uplink(struct vrdma_switch *sw, unsigned int index,
+int vrdma_switch_get_n_uplinks(struct vrdma_switch *sw);
+int vrdma_switch_get_uplink(struct vrdma_switch *sw, unsigned int i,
                             const char **ret);
 int vrdma_switch_add_uplink(struct vrdma_switch *sw, const char *name);
 int vrdma_switch_remove_uplink(struct vrdma_switch *sw, const char *name);
@@ -210,54 +211,54 @@ int vrdma_switch_get_uplink_device(struct vrdma_switch *sw, const char *name,
 /*
  * Teaming and failover order.  Every listed name must be an uplink of the
  * switch, at most once over both lists; uplinks in neither list are unused.
+ * The count is -EINVAL for an unknown role.
  */
 int vrdma_switch_set_failover(struct vrdma_switch *sw,
                               const char *const *active, size_t n_active,
                               const char *const *standby, size_t n_standby);
-int vrdma_switch_get_failover_count(struct vrdma_switch *sw,
-                                    enum vrdma_uplink_role role);
+int vrdma_switch_get_n_failover_uplinks(struct vrdma_switch *sw,
+                                        enum vrdma_uplink_role role);
 int vrdma_switch_get_failover_uplink(struct vrdma_switch *sw,
                                      enum vrdma_uplink_role role,
-                                     unsigned int index, const char **ret);
+                                     unsigned int i, const char **ret);
 
-int vrdma_switch_get_portgroup_count(struct vrdma_switch *sw);
-int vrdma_switch_get_portgroup(struct vrdma_switch *sw, unsigned int index,
+int vrdma_switch_get_n_portgroups(struct vrdma_switch *sw);
+int vrdma_switch_get_portgroup(struct vrdma_switch *sw, unsigned int i,
                                struct vrdma_portgroup **ret);
 int vrdma_switch_find_portgroup(struct vrdma_switch *sw, const char *name,
                                 struct vrdma_portgroup **ret);
+/* ret may be NULL. */
 int vrdma_switch_add_portgroup(struct vrdma_switch *sw, const char *name,
                                struct vrdma_portgroup **ret);
 
 /* ---- port groups --------------------------------------------------------- */
 
-struct vrdma_portgroup *vrdma_portgroup_ref(struct vrdma_portgroup *pg);
-struct vrdma_portgroup *vrdma_portgroup_unref(struct vrdma_portgroup *pg);
-/* Borrowed, NULL when detached. */
 struct vrdma_switch *vrdma_portgroup_get_switch(struct vrdma_portgroup *pg);
-/* -EBUSY (with the vmk's name in the message) while a vmk uses it. */
+/* Remove from its switch and invalidate pg.  -EBUSY (with the vmk's name in
+ * the message) while a vmk uses it. */
 int vrdma_portgroup_remove(struct vrdma_portgroup *pg);
 
 const char *vrdma_portgroup_get_name(struct vrdma_portgroup *pg);
 /* Informational Linux name of the port group: the switch's ifname (VLAN 0
  * or trunk) or "<switch ifname>.<vid>"; apply creates no device of that
- * name (see vrdma(7), REALISATION).  NULL when detached. */
+ * name (see vrdma(7), REALISATION). */
 const char *vrdma_portgroup_get_ifname(struct vrdma_portgroup *pg);
 /* Number of vmks on this port group. */
-int vrdma_portgroup_get_vmk_count(struct vrdma_portgroup *pg);
+int vrdma_portgroup_get_n_vmks(struct vrdma_portgroup *pg);
 
 /* vSS: 0, 1-4094, 4095 (trunk).  vDS: 0 or 1-4094. */
 int vrdma_portgroup_set_vlan_id(struct vrdma_portgroup *pg, int vlan_id);
-/* enum vrdma_vlan_mode, or negative errno. */
-int vrdma_portgroup_get_vlan_mode(struct vrdma_portgroup *pg);
+int vrdma_portgroup_get_vlan_mode(struct vrdma_portgroup *pg); /* enum vrdma_vlan_mode */
 /* 0, 1-4094, or VRDMA_VLAN_ID_TRUNK for either kind of trunk. */
 int vrdma_portgroup_get_vlan_id(struct vrdma_portgroup *pg);
 /* vDS only: trunk ranges "A-B,C,..." within 0-4094, sorted and merged. */
 int vrdma_portgroup_set_vlan_trunk(struct vrdma_portgroup *pg,
                                    const char *ranges);
-/* Trunk ranges (a vSS 4095 trunk reads as one range 0-4094). */
-int vrdma_portgroup_get_vlan_trunk_count(struct vrdma_portgroup *pg);
+/* Trunk ranges: none unless trunked (a vSS 4095 trunk reads as one range
+ * 0-4094). */
+int vrdma_portgroup_get_n_vlan_trunk_ranges(struct vrdma_portgroup *pg);
 int vrdma_portgroup_get_vlan_trunk_range(struct vrdma_portgroup *pg,
-                                         unsigned int index,
+                                         unsigned int i,
                                          unsigned int *first,
                                          unsigned int *last);
 
@@ -266,28 +267,24 @@ int vrdma_portgroup_set_failover(struct vrdma_portgroup *pg,
                                  const char *const *active, size_t n_active,
                                  const char *const *standby, size_t n_standby);
 int vrdma_portgroup_clear_failover(struct vrdma_portgroup *pg);
-/* 1 if the port group overrides the switch policy, 0 if it inherits. */
-int vrdma_portgroup_has_failover_override(struct vrdma_portgroup *pg);
+/* Whether the port group overrides the switch policy (false: it inherits). */
+bool vrdma_portgroup_has_failover_override(struct vrdma_portgroup *pg);
 /* The EFFECTIVE policy: the override if any, else the switch's. */
-int vrdma_portgroup_get_failover_count(struct vrdma_portgroup *pg,
-                                       enum vrdma_uplink_role role);
+int vrdma_portgroup_get_n_failover_uplinks(struct vrdma_portgroup *pg,
+                                           enum vrdma_uplink_role role);
 int vrdma_portgroup_get_failover_uplink(struct vrdma_portgroup *pg,
                                         enum vrdma_uplink_role role,
-                                        unsigned int index, const char **ret);
+                                        unsigned int i, const char **ret);
 
 /* ---- VMkernel interfaces ------------------------------------------------- */
 
-struct vrdma_vmk *vrdma_vmk_ref(struct vrdma_vmk *vmk);
-struct vrdma_vmk *vrdma_vmk_unref(struct vrdma_vmk *vmk);
 struct vrdma_config *vrdma_vmk_get_config(struct vrdma_vmk *vmk);
+/* Remove from the configuration and invalidate vmk. */
 int vrdma_vmk_remove(struct vrdma_vmk *vmk);
 
+/* "vmkN"; also the name of the vmk's own netdev when it has one (use
+ * vrdma_binding_get_netdev_name() for the netdev that carries its addresses). */
 const char *vrdma_vmk_get_name(struct vrdma_vmk *vmk);
-/* The name of the vmk's own netdev when it has one (equal to the vmk
- * name); use vrdma_apply_get_vmk_netdev() for the netdev that carries its
- * addresses. */
-const char *vrdma_vmk_get_ifname(struct vrdma_vmk *vmk);
-/* Borrowed, NULL when detached. */
 struct vrdma_portgroup *vrdma_vmk_get_portgroup(struct vrdma_vmk *vmk);
 /* Move to another port group (its switch MTU must allow the vmk's). */
 int vrdma_vmk_set_portgroup(struct vrdma_vmk *vmk, struct vrdma_portgroup *pg);
@@ -308,14 +305,15 @@ int vrdma_vmk_set_mtu(struct vrdma_vmk *vmk, int mtu);
 /* addr NULL clears the IPv4 address (-EBUSY if the IPv4 gateway needs it). */
 int vrdma_vmk_set_ipv4(struct vrdma_vmk *vmk, const char *addr,
                        unsigned int prefix);
-/* -ENOENT when none. */
+/* -ENOENT when none; prefix may be NULL. */
 int vrdma_vmk_get_ipv4(struct vrdma_vmk *vmk, const char **addr,
                        unsigned int *prefix);
 int vrdma_vmk_add_ipv6(struct vrdma_vmk *vmk, const char *addr,
                        unsigned int prefix);
 int vrdma_vmk_remove_ipv6(struct vrdma_vmk *vmk, const char *addr);
-int vrdma_vmk_get_ipv6_count(struct vrdma_vmk *vmk);
-int vrdma_vmk_get_ipv6(struct vrdma_vmk *vmk, unsigned int index,
+int vrdma_vmk_get_n_ipv6(struct vrdma_vmk *vmk);
+/* prefix may be NULL. */
+int vrdma_vmk_get_ipv6(struct vrdma_vmk *vmk, unsigned int i,
                        const char **addr, unsigned int *prefix);
 /*
  * Default gateway per family (family taken from the text).  It must lie in
@@ -326,18 +324,18 @@ int vrdma_vmk_set_gateway(struct vrdma_vmk *vmk, const char *addr);
 int vrdma_vmk_clear_gateway(struct vrdma_vmk *vmk, int family);
 /* -ENOENT when none. */
 int vrdma_vmk_get_gateway(struct vrdma_vmk *vmk, int family,
-                          const char **addr);
+                          const char **ret);
 
 /* Service tags: a set of enum vrdma_vmk_tag bits. */
 int vrdma_vmk_add_tags(struct vrdma_vmk *vmk, unsigned int tags);
 int vrdma_vmk_remove_tags(struct vrdma_vmk *vmk, unsigned int tags);
-/* The tag bits (>= 0) or negative errno. */
-int vrdma_vmk_get_tags(struct vrdma_vmk *vmk);
+/* The tag bits (0 for NULL). */
+unsigned int vrdma_vmk_get_tags(struct vrdma_vmk *vmk);
 /* "nvme-rdma" for VRDMA_VMK_TAG_NVME_RDMA (one bit), NULL otherwise. */
-const char *vrdma_vmk_tag_to_name(unsigned int tag);
+const char *vrdma_vmk_tag_to_string(unsigned int tag);
 /* Tag bit from "nvme-rdma" or an ESXi spelling ("NVMeRDMA"), case
  * insensitive; -EINVAL if unknown. */
-int vrdma_vmk_tag_from_name(const char *name);
+int vrdma_vmk_tag_from_string(const char *text);
 
 #ifdef __cplusplus
 }

@@ -2,8 +2,10 @@
 /*
  * Bindings, rules and the initiator API on snapshot + configuration
  * fixtures (tests/binding/fixtures).  Each rule has a test that triggers it
- * (a fixture changed in exactly one way) and one that does not (the intact
- * fixture, or a near miss).  The fixtures are the observer: every expected
+ * (a fixture changed in exactly one way) and one that does not: a near
+ * miss, the smallest change to the triggering fixture that must not
+ * trigger it, so that a rule that over-triggers fails.  The fixtures are
+ * the observer: every expected
  * value (GID index, uplink, address) is read from them, not from the library.
  */
 #include <arpa/inet.h>
@@ -52,10 +54,20 @@ static void fx_free(struct fx *f)
 	vrdma_ctx_unref(f->ctx);
 }
 
+static const char *diag_code(struct vrdma_diag *d)
+{
+	return vrdma_rule_get_code(vrdma_diag_get_rule(d));
+}
+
+static int diag_severity(struct vrdma_diag *d)
+{
+	return vrdma_rule_get_severity(vrdma_diag_get_rule(d));
+}
+
 /* Every finding must carry a message, a fix hint and its objects. */
 static void check_diag_shape(struct vrdma_diag *d)
 {
-	const char *code = vrdma_diag_get_code(d);
+	const char *code = diag_code(d);
 
 	ck_assert_ptr_nonnull(code);
 	ck_assert_int_eq((int)strlen(code), 10);
@@ -63,23 +75,32 @@ static void check_diag_shape(struct vrdma_diag *d)
 	ck_assert(strlen(vrdma_diag_get_message(d)) > 10);
 	ck_assert_msg(strlen(vrdma_diag_get_hint(d)) > 5, "%s has no hint", code);
 	ck_assert_int_ge(vrdma_diag_get_n_objects(d), 1);
-	ck_assert_int_ge(vrdma_diag_get_severity(d), VRDMA_SEVERITY_INFO);
-	ck_assert_int_le(vrdma_diag_get_severity(d), VRDMA_SEVERITY_ERROR);
+	ck_assert_int_ge(diag_severity(d), VRDMA_SEVERITY_INFO);
+	ck_assert_int_le(diag_severity(d), VRDMA_SEVERITY_ERROR);
+}
+
+static const char *vmk_name(struct vrdma_binding *bd)
+{
+	return vrdma_vmk_get_name(vrdma_binding_get_vmk(bd));
 }
 
 static struct vrdma_bindings *compute(struct fx *f)
 {
+	const char *text = json_object_to_json_string(f->host);
 	struct vrdma_host *h = NULL;
-	int r, i;
+	struct vrdma_diag *d;
+	unsigned int i;
+	int r;
 
-	r = vrdma_host_load_string(f->ctx, json_object_to_json_string(f->host), "fixture", &h);
+	r = vrdma_host_parse(f->ctx, text, strlen(text), &h);
 	ck_assert_msg(r == 0, "snapshot: %d %s", r, vrdma_ctx_get_error(f->ctx));
 	vrdma_bindings_unref(f->b);
 	f->b = NULL;
 	ck_assert_int_eq(vrdma_bindings_new(h, f->cfg, &f->b), 0);
 	vrdma_host_unref(h);
-	for (i = 0; i < vrdma_bindings_get_n_diags(f->b); i++)
-		check_diag_shape(vrdma_bindings_get_diag(f->b, i));
+	for (i = 0; vrdma_bindings_get_diag(f->b, i, &d) == 0; i++)
+		check_diag_shape(d);
+	ck_assert_int_eq((int)i, vrdma_bindings_get_n_diags(f->b));
 	return f->b;
 }
 
@@ -87,16 +108,18 @@ static struct vrdma_bindings *compute(struct fx *f)
 static const char *codes(struct fx *f, const char *vmk)
 {
 	static char buf[512];
-	int i;
+	struct vrdma_diag *d;
+	unsigned int i;
 
 	buf[0] = 0;
-	for (i = 0; i < vrdma_bindings_get_n_diags(f->b); i++) {
-		struct vrdma_diag *d = vrdma_bindings_get_diag(f->b, i);
-		struct vrdma_binding *bd = vrdma_diag_get_binding(d);
-		if (vmk ? !bd || strcmp(vrdma_binding_get_vmk_name(bd), vmk) != 0 : bd != NULL)
+	for (i = 0; vrdma_bindings_get_diag(f->b, i, &d) == 0; i++) {
+		struct vrdma_binding *bd = NULL;
+		int r = vrdma_diag_get_binding(d, &bd);
+		ck_assert(r == 0 || r == -ENOENT);
+		if (vmk ? !bd || strcmp(vmk_name(bd), vmk) != 0 : bd != NULL)
 			continue;
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", buf[0] ? "," : "",
-		         vrdma_diag_get_code(d) + 6);
+		         diag_code(d) + 6);
 	}
 	return buf;
 }
@@ -109,12 +132,43 @@ static bool has_code(struct fx *f, const char *vmk, const char *code)
 	return strstr(list, code) != NULL;
 }
 
-static int state_of(struct fx *f, const char *vmk)
+static struct vrdma_binding *binding_of(struct fx *f, const char *vmk)
 {
 	struct vrdma_binding *bd = NULL;
 
-	ck_assert_int_eq(vrdma_bindings_find_vmk(f->b, vmk, &bd), 0);
-	return vrdma_binding_get_state(bd);
+	ck_assert_int_eq(vrdma_bindings_find_binding(f->b, vmk, &bd), 0);
+	return bd;
+}
+
+static int state_of(struct fx *f, const char *vmk)
+{
+	return vrdma_binding_get_state(binding_of(f, vmk));
+}
+
+/* The first finding of at least min_severity involving object (NULL: any). */
+static struct vrdma_diag *first_diag(struct fx *f, const char *object, int min_severity)
+{
+	struct vrdma_diag *d;
+	unsigned int i;
+
+	for (i = 0; vrdma_bindings_get_diag(f->b, i, &d) == 0; i++)
+		if (diag_severity(d) >= min_severity && (!object || vrdma_diag_involves(d, object)))
+			return d;
+	return NULL;
+}
+
+/* vrdmactl binding check's problems: warnings and errors involving object. */
+static int problems(struct fx *f, const char *object)
+{
+	struct vrdma_diag *d;
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; vrdma_bindings_get_diag(f->b, i, &d) == 0; i++)
+		if (diag_severity(d) >= VRDMA_SEVERITY_WARNING &&
+		    (!object || vrdma_diag_involves(d, object)))
+			n++;
+	return n;
 }
 
 /* ---- JSON fixture editing --------------------------------------------------- */
@@ -311,43 +365,89 @@ static void failover(struct fx *f, const char *pg, const char *a1, const char *a
 	ck_assert_msg(r == 0, "failover: %d %s", r, vrdma_ctx_get_error(f->ctx));
 }
 
+static struct vrdma_switch *sw_of(struct fx *f, const char *name)
+{
+	struct vrdma_switch *sw = NULL;
+
+	ck_assert_int_eq(vrdma_config_find_switch(f->cfg, name, &sw), 0);
+	return sw;
+}
+
+/* The switch's own failover order (port groups without override inherit it). */
+static void sw_failover(struct fx *f, const char *sw, const char *a1, const char *s1)
+{
+	const char *act[1] = { a1 }, *stb[1] = { s1 };
+	int r = vrdma_switch_set_failover(sw_of(f, sw), act, a1 ? 1 : 0, stb, s1 ? 1 : 0);
+
+	ck_assert_msg(r == 0, "switch failover: %d %s", r, vrdma_ctx_get_error(f->ctx));
+}
+
+static void vmk_mtu(struct fx *f, const char *vmk, int mtu)
+{
+	int r = vrdma_vmk_set_mtu(vmk_of(f, vmk), mtu);
+
+	ck_assert_msg(r == 0, "vmk MTU: %d %s", r, vrdma_ctx_get_error(f->ctx));
+}
+
+static void sw_mtu(struct fx *f, const char *sw, int mtu)
+{
+	int r = vrdma_switch_set_mtu(sw_of(f, sw), mtu);
+
+	ck_assert_msg(r == 0, "switch MTU: %d %s", r, vrdma_ctx_get_error(f->ctx));
+}
+
 /* ---- the intact fixtures ---------------------------------------------------- */
 
 START_TEST(test_rxe_seed_bound)
 {
 	struct fx f;
 	struct vrdma_binding *bd;
-	int idx;
+	struct vrdma_adapter *a;
+	struct vrdma_uplink *u;
+	struct vrdma_port *p;
+	const char *s;
+	unsigned int idx, prefix;
+	int x, family;
 
 	fx_load(&f, "rxe");
 	compute(&f);
 	ck_assert_int_eq(vrdma_bindings_get_n_bindings(f.b), 2);
 	ck_assert_int_eq(vrdma_bindings_get_n_diags(f.b), 0);
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, NULL), 0);
-	ck_assert_int_eq(vrdma_bindings_find_vmk(f.b, "vmk1", &bd), 0);
+	ck_assert_int_eq(problems(&f, NULL), 0);
+	bd = binding_of(&f, "vmk1");
 	ck_assert_int_eq(vrdma_binding_get_state(bd), VRDMA_BINDING_BOUND);
-	ck_assert_str_eq(vrdma_adapter_get_alias(vrdma_binding_get_adapter(bd)), "vmrdma0");
-	ck_assert_str_eq(vrdma_adapter_get_name(vrdma_binding_get_adapter(bd)), "rxe0");
-	ck_assert_str_eq(vrdma_binding_get_uplink_name(bd), "vmnic1");
-	ck_assert_str_eq(vrdma_uplink_get_name(vrdma_binding_get_uplink(bd)), "ens1f0");
-	ck_assert_str_eq(vrdma_binding_get_netdev_name(bd), "ens1f0"); /* untagged Soft-RoCE */
-	ck_assert_str_eq(vrdma_binding_get_netstack(bd), "defaultTcpipStack");
+	ck_assert_int_eq(vrdma_binding_get_adapter(bd, &a), 0);
+	ck_assert_str_eq(vrdma_adapter_get_alias(a), "vmrdma0");
+	ck_assert_str_eq(vrdma_adapter_get_name(a), "rxe0");
+	ck_assert_int_eq(vrdma_binding_get_uplink_name(bd, &s), 0);
+	ck_assert_str_eq(s, "vmnic1");
+	ck_assert_int_eq(vrdma_binding_get_uplink(bd, &u), 0);
+	ck_assert_str_eq(vrdma_netdev_get_name(vrdma_uplink_get_netdev(u)), "ens1f0");
+	ck_assert_int_eq(vrdma_binding_get_netdev_name(bd, &s), 0);
+	ck_assert_str_eq(s, "ens1f0"); /* untagged Soft-RoCE */
+	ck_assert_int_eq(vrdma_binding_get_strategy(bd, &x), 0);
+	ck_assert_int_eq(x, VRDMA_APPLY_STRATEGY_UPLINK);
 	ck_assert_str_eq(vrdma_switch_get_name(vrdma_binding_get_switch(bd)), "vSwitch1");
 	ck_assert_str_eq(vrdma_portgroup_get_name(vrdma_binding_get_portgroup(bd)), "RDMA-PG");
-	ck_assert_int_eq(vrdma_port_get_number(vrdma_binding_get_port(bd)), 1);
+	ck_assert_int_eq(vrdma_binding_get_port(bd, &p), 0);
+	ck_assert_int_eq(vrdma_port_get_number(p), 1);
 	ck_assert_int_eq(vrdma_binding_get_n_addrs(bd), 2);
-	ck_assert_str_eq(vrdma_binding_get_addr(bd, 0), "192.168.50.11");
-	ck_assert_int_eq(vrdma_binding_get_addr_family(bd, 0), AF_INET);
-	ck_assert_int_eq(vrdma_binding_get_addr_prefixlen(bd, 0), 24);
+	ck_assert_int_eq(vrdma_binding_get_addr(bd, 0, &s, &family, &prefix), 0);
+	ck_assert_str_eq(s, "192.168.50.11");
+	ck_assert_int_eq(family, AF_INET);
+	ck_assert_int_eq(prefix, 24);
 	ck_assert_int_eq(vrdma_binding_get_addr_gid_index(bd, 0, &idx), 0);
 	ck_assert_int_eq(idx, 1); /* fixture: gids[1] = ::ffff:192.168.50.11 */
-	ck_assert_str_eq(vrdma_binding_get_addr(bd, 1), "fd00:50::11");
+	ck_assert_int_eq(vrdma_binding_get_addr(bd, 1, &s, &family, NULL), 0);
+	ck_assert_str_eq(s, "fd00:50::11");
+	ck_assert_int_eq(family, AF_INET6);
 	ck_assert_int_eq(vrdma_binding_get_addr_gid_index(bd, 1, &idx), 0);
 	ck_assert_int_eq(idx, 2);
 	ck_assert_int_eq(vrdma_binding_get_mtu(bd), 1500);
-	ck_assert_int_eq(vrdma_binding_get_roce_mtu(bd, &idx), 0);
-	ck_assert_int_eq(idx, 1024);
+	ck_assert_int_eq(vrdma_binding_get_roce_mtu(bd, &x), 0);
+	ck_assert_int_eq(x, 1024);
 	ck_assert_int_eq(vrdma_binding_get_n_diags(bd), 0);
+	ck_assert_str_eq(vrdma_ctx_get_error(f.ctx), "");
 	ck_assert_int_eq(state_of(&f, "vmk2"), VRDMA_BINDING_BOUND);
 	fx_free(&f);
 }
@@ -357,25 +457,73 @@ START_TEST(test_hw_seed_bound)
 {
 	struct fx f;
 	struct vrdma_binding *bd;
-	int idx;
+	const char *s;
+	unsigned int idx;
+	int x;
 
 	fx_load(&f, "hw");
 	compute(&f);
 	ck_assert_str_eq(codes(&f, "vmk1"), "");
-	ck_assert_int_eq(vrdma_bindings_find_vmk(f.b, "vmk1", &bd), 0);
+	bd = binding_of(&f, "vmk1");
 	ck_assert_int_eq(vrdma_binding_get_state(bd), VRDMA_BINDING_BOUND);
-	ck_assert_str_eq(vrdma_binding_get_netdev_name(bd), "vmk1"); /* macvlan on ens3f0.20 */
+	ck_assert_int_eq(vrdma_binding_get_netdev_name(bd, &s), 0);
+	ck_assert_str_eq(s, "vmk1"); /* macvlan on ens3f0.20 */
+	ck_assert_int_eq(vrdma_binding_get_strategy(bd, &x), 0);
+	ck_assert_int_eq(x, VRDMA_APPLY_STRATEGY_VLAN_MACVLAN);
 	ck_assert_int_eq(vrdma_binding_get_addr_gid_index(bd, 0, &idx), 0);
 	ck_assert_int_eq(idx, 3); /* the RoCE v2 entry, not the v1 one at 2 */
-	ck_assert_int_eq(vrdma_binding_get_roce_mtu(bd, &idx), 0);
-	ck_assert_int_eq(idx, 4096);
+	ck_assert_int_eq(vrdma_binding_get_roce_mtu(bd, &x), 0);
+	ck_assert_int_eq(x, 4096);
+	fx_free(&f);
+}
+END_TEST
+
+/* Absent values are -ENOENT with a message naming the vmk, never NULL. */
+START_TEST(test_absent_values)
+{
+	struct fx f;
+	struct vrdma_binding *bd;
+	struct vrdma_adapter *a = NULL;
+	struct vrdma_uplink *u = NULL;
+	struct vrdma_port *p = NULL;
+	const char *s = NULL;
+	unsigned int idx;
+	int x = -1;
+
+	fx_load(&f, "rxe");
+	failover(&f, "RDMA-PG", NULL, NULL, NULL); /* B001: nothing resolves */
+	compute(&f);
+	bd = binding_of(&f, "vmk1");
+	ck_assert_int_eq(vrdma_binding_get_uplink_name(bd, &s), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "vmk 'vmk1'"));
+	ck_assert_int_eq(vrdma_binding_get_uplink(bd, &u), -ENOENT);
+	ck_assert_int_eq(vrdma_binding_get_adapter(bd, &a), -ENOENT);
+	ck_assert_int_eq(vrdma_binding_get_port(bd, &p), -ENOENT);
+	ck_assert_int_eq(vrdma_binding_get_netdev_name(bd, &s), -ENOENT);
+	ck_assert_int_eq(vrdma_binding_get_strategy(bd, &x), -ENOENT);
+	ck_assert_int_eq(vrdma_binding_get_roce_mtu(bd, &x), -ENOENT);
+	ck_assert_int_eq(vrdma_binding_get_addr_gid_index(bd, 0, &idx), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "192.168.50.11"));
+	/* *ret is written only on success. */
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_null(u);
+	ck_assert_ptr_null(a);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(x, -1);
+	ck_assert_int_eq(vrdma_binding_get_mtu(bd), 1500); /* the configured one */
 	fx_free(&f);
 }
 END_TEST
 
 /* ---- one test pair per rule ------------------------------------------------------ */
 
-#define PAIR(name, fixture, vmk, code, mutate)                                         \
+/*
+ * A rule's pair: `mutate` breaks the fixture in exactly one way and must
+ * yield `code`; `near` is the near miss, the smallest change to the
+ * triggering fixture that must NOT yield it (the boundary value, the
+ * object present, ...), so the rule fails its test when it over-triggers.
+ */
+#define PAIR(name, fixture, vmk, code, mutate, near)                                   \
 	START_TEST(test_##name##_triggers)                                             \
 	{                                                                              \
 		struct fx f;                                                           \
@@ -391,6 +539,7 @@ END_TEST
 	{                                                                              \
 		struct fx f;                                                           \
 		fx_load(&f, fixture);                                                  \
+		near;                                                                  \
 		compute(&f);                                                           \
 		ck_assert_msg(!has_code(&f, vmk, code), "%s: unexpected %s in '%s'",   \
 		              #name, code, codes(&f, vmk));                            \
@@ -398,37 +547,90 @@ END_TEST
 	}                                                                              \
 	END_TEST
 
-PAIR(b001, "rxe", "vmk1", "B001", failover(&f, "RDMA-PG", NULL, NULL, NULL))
-PAIR(b002, "rxe", "vmk1", "B002", failover(&f, "RDMA-PG", "vmnic1", "vmnic3", NULL))
-PAIR(b003, "rxe", "vmk1", "B003", failover(&f, "RDMA-PG", "vmnic1", NULL, "vmnic3"))
-PAIR(b004_stacking, "hw", "vmk1", "B004", jset_str(jnetdev(&f, "vmk1"), "link", "eno1"))
+#define FLAGS(...) jflags((const char *const[]){ __VA_ARGS__, NULL })
+#define ADDR(f, netdev, ip) jfind(jnetdev(f, netdev), "addresses", "address", ip)
+#define GID(f, adapter, gid) jfind(jport(f, adapter), "gids", "gid", gid)
+
+/* B001 near miss: the switch has no active uplink, the port group's
+ * override exactly one. */
+PAIR(b001, "rxe", "vmk1", "B001", failover(&f, "RDMA-PG", NULL, NULL, NULL),
+     (sw_failover(&f, "vSwitch1", NULL, NULL), failover(&f, "RDMA-PG", "vmnic1", NULL, NULL)))
+/* B002 near miss: the second uplink is in the order, but standby. */
+PAIR(b002, "rxe", "vmk1", "B002", failover(&f, "RDMA-PG", "vmnic1", "vmnic3", NULL),
+     failover(&f, "RDMA-PG", "vmnic1", NULL, "vmnic3"))
+/* B003 near miss: the switch has a standby uplink, the port group overrides
+ * it with none. */
+PAIR(b003, "rxe", "vmk1", "B003", failover(&f, "RDMA-PG", "vmnic1", NULL, "vmnic3"),
+     (sw_failover(&f, "vSwitch1", "vmnic1", "vmnic3"),
+      failover(&f, "RDMA-PG", "vmnic1", NULL, NULL)))
+/* B004 near miss: the macvlan directly on the paired uplink, not on its VLAN. */
+PAIR(b004_stacking, "hw", "vmk1", "B004", jset_str(jnetdev(&f, "vmk1"), "link", "eno1"),
+     jset_str(jnetdev(&f, "vmk1"), "link", "ens3f0"))
+/* B004 near miss: the address is a GID of the other adapter too, but still
+ * of its own (B043 instead). */
 PAIR(b004_gid_elsewhere, "rxe", "vmk1", "B004",
-     (del_gid(&f, "rxe0", "192.168.50.11"), add_gid(&f, "rxe1", 5, "192.168.50.11", "ens1f1")))
-PAIR(b005, "rxe", "vmk1", "B005", failover(&f, "RDMA-PG", "vmnic3", NULL, NULL))
+     (del_gid(&f, "rxe0", "192.168.50.11"), add_gid(&f, "rxe1", 5, "192.168.50.11", "ens1f1")),
+     add_gid(&f, "rxe1", 5, "192.168.50.11", "ens1f1"))
+/* B005 near miss: the same active uplink once an adapter is paired with it. */
+PAIR(b005, "rxe", "vmk1", "B005", failover(&f, "RDMA-PG", "vmnic3", NULL, NULL),
+     (failover(&f, "RDMA-PG", "vmnic3", NULL, NULL),
+      jset_str(jport(&f, "rxe1"), "netdev", "ens2")))
+/* B007 near miss: the netdev is there without its GIDs (B041 instead). */
 PAIR(b007, "hw", "vmk1", "B007",
      (jremove(jport(&f, "mlx5_0"), "gids", "netdev", "vmk1"),
-      jremove(f.host, "netdevs", "name", "vmk1")))
-PAIR(b011, "rxe", "vmk1", "B011", add_addr(&f, "eno1", "192.168.50.11", 24))
-PAIR(b013, "rxe", "vmk1", "B013", del_addr(&f, "ens1f0", "192.168.50.11"))
-PAIR(b020, "rxe", "vmk1", "B020", jset_int(jnetdev(&f, "ens1f0"), "mtu", 9000))
-PAIR(b021, "hw", "vmk1", "B021", jset_int(jnetdev(&f, "ens3f0"), "mtu", 1500))
-PAIR(b022, "hw", "vmk1", "B022", jset_int(jport(&f, "mlx5_0"), "active_mtu", 1024))
-PAIR(b030, "rxe", "vmk1", "B030", set_down(jnetdev(&f, "ens1f0")))
-PAIR(b031, "hw", "vmk1", "B031", jset_str(jport(&f, "mlx5_0"), "state", "Down"))
-PAIR(b032, "hw", "vmk1", "B032", set_down(jnetdev(&f, "vmk1")))
-PAIR(b040, "rxe", "vmk1", "B040",
-     jset(jadapter(&f, "rxe0"), "protocols", jflags((const char *const[]){ "RoCE v1", NULL })))
-PAIR(b041, "rxe", "vmk1", "B041", del_gid(&f, "rxe0", "192.168.50.11"))
+      jremove(f.host, "netdevs", "name", "vmk1")),
+     jremove(jport(&f, "mlx5_0"), "gids", "netdev", "vmk1"))
+/* B011 near miss: the neighbouring address on another netdev. */
+PAIR(b011, "rxe", "vmk1", "B011", add_addr(&f, "eno1", "192.168.50.11", 24),
+     add_addr(&f, "eno1", "192.168.50.12", 24))
+/* B013 near miss: an address of the netdev that no vmk configures is gone. */
+PAIR(b013, "rxe", "vmk1", "B013", del_addr(&f, "ens1f0", "192.168.50.11"),
+     del_addr(&f, "ens1f0", "fe80::5054:ff:fe00:101"))
+/* B020 near miss: the netdev's MTU 9000 exactly at a 9000 switch MTU. */
+PAIR(b020, "rxe", "vmk1", "B020", jset_int(jnetdev(&f, "ens1f0"), "mtu", 9000),
+     (jset_int(jnetdev(&f, "ens1f0"), "mtu", 9000), sw_mtu(&f, "vSwitch1", 9000)))
+/* B021 near miss: the uplink's MTU 1500 exactly at a 1500 switch MTU. */
+PAIR(b021, "hw", "vmk1", "B021", jset_int(jnetdev(&f, "ens3f0"), "mtu", 1500),
+     (jset_int(jnetdev(&f, "ens3f0"), "mtu", 1500),
+      vmk_mtu(&f, "vmk1", 1500),
+      sw_mtu(&f, "vSwitch1", 1500)))
+/* B022 near miss: RoCE MTU 1024 exactly what a 1120-byte vmk MTU allows. */
+PAIR(b022, "hw", "vmk1", "B022", jset_int(jport(&f, "mlx5_0"), "active_mtu", 1024),
+     (jset_int(jport(&f, "mlx5_0"), "active_mtu", 1024),
+      jset_int(jnetdev(&f, "vmk1"), "mtu", 1024 + 96)))
+/* B030 near miss: an UP uplink whose operational state is unknown. */
+PAIR(b030, "rxe", "vmk1", "B030", set_down(jnetdev(&f, "ens1f0")),
+     jset_str(jnetdev(&f, "ens1f0"), "oper_state", "unknown"))
+/* B031 near miss: an active port whose physical state changed. */
+PAIR(b031, "hw", "vmk1", "B031", jset_str(jport(&f, "mlx5_0"), "state", "Down"),
+     jset_str(jport(&f, "mlx5_0"), "phys_state", "Polling"))
+/* B032 near miss: an UP vmk netdev whose operational state is unknown. */
+PAIR(b032, "hw", "vmk1", "B032", set_down(jnetdev(&f, "vmk1")),
+     jset_str(jnetdev(&f, "vmk1"), "oper_state", "unknown"))
+/* B040 near miss: RoCE v1 and v2. */
+PAIR(b040, "rxe", "vmk1", "B040", jset(jadapter(&f, "rxe0"), "protocols", FLAGS("RoCE v1")),
+     jset(jadapter(&f, "rxe0"), "protocols", FLAGS("RoCE v1", "RoCE v2")))
+/* B041 near miss: the GID of an address no vmk configures is gone. */
+PAIR(b041, "rxe", "vmk1", "B041", del_gid(&f, "rxe0", "192.168.50.11"),
+     del_gid(&f, "rxe0", "fe80::5054:ff:fe00:101"))
+/* B042 near miss: a second GID on another netdev, the vmk's one still there. */
 PAIR(b042, "rxe", "vmk1", "B042",
-     jset_str(jfind(jport(&f, "rxe0"), "gids", "gid", "::ffff:192.168.50.11"), "netdev", "eno1"))
-PAIR(b043, "rxe", "vmk1", "B043", add_gid(&f, "rxe1", 7, "192.168.50.11", "ens1f1"))
-PAIR(b044, "hw", "vmk1", "B044", jset_int(jport(&f, "mlx5_0"), "gid_table_len", 4))
+     jset_str(GID(&f, "rxe0", "::ffff:192.168.50.11"), "netdev", "eno1"),
+     add_gid(&f, "rxe0", 5, "192.168.50.11", "eno1"))
+/* B043 near miss: the neighbouring address is a GID of the other adapter. */
+PAIR(b043, "rxe", "vmk1", "B043", add_gid(&f, "rxe1", 7, "192.168.50.11", "ens1f1"),
+     add_gid(&f, "rxe1", 7, "192.168.50.12", "ens1f1"))
+/* B044 near miss: one free entry left (4 GIDs, a table of 5). */
+PAIR(b044, "hw", "vmk1", "B044", jset_int(jport(&f, "mlx5_0"), "gid_table_len", 4),
+     jset_int(jport(&f, "mlx5_0"), "gid_table_len", 5))
+/* B050 near miss: a tentative address that no vmk configures. */
 PAIR(b050, "rxe", "vmk1", "B050",
-     jset(jfind(jnetdev(&f, "ens1f0"), "addresses", "address", "fd00:50::11"), "flags",
-          jflags((const char *const[]){ "tentative", NULL })))
+     jset(ADDR(&f, "ens1f0", "fd00:50::11"), "flags", FLAGS("tentative")),
+     jset(ADDR(&f, "ens1f0", "fe80::5054:ff:fe00:101"), "flags", FLAGS("tentative")))
+/* B051 near miss: tentative, DAD not failed (B050 instead). */
 PAIR(b051, "rxe", "vmk1", "B051",
-     jset(jfind(jnetdev(&f, "ens1f0"), "addresses", "address", "fd00:50::11"), "flags",
-          jflags((const char *const[]){ "tentative", "dadfailed", NULL })))
+     jset(ADDR(&f, "ens1f0", "fd00:50::11"), "flags", FLAGS("tentative", "dadfailed")),
+     jset(ADDR(&f, "ens1f0", "fd00:50::11"), "flags", FLAGS("tentative")))
 
 /* B006: the active uplink is no NIC of this host. */
 START_TEST(test_b006_triggers)
@@ -571,13 +773,18 @@ START_TEST(test_b045_quiet)
 {
 	struct fx f;
 	struct vrdma_binding *bd;
+	const char *s;
+	int x;
 
 	fx_load(&f, "rxe");
 	tagged_rxe(&f, "vlan");
 	compute(&f);
 	ck_assert_str_eq(codes(&f, "vmk1"), "");
-	ck_assert_int_eq(vrdma_bindings_find_vmk(f.b, "vmk1", &bd), 0);
-	ck_assert_str_eq(vrdma_binding_get_netdev_name(bd), "vmk1");
+	bd = binding_of(&f, "vmk1");
+	ck_assert_int_eq(vrdma_binding_get_netdev_name(bd, &s), 0);
+	ck_assert_str_eq(s, "vmk1");
+	ck_assert_int_eq(vrdma_binding_get_strategy(bd, &x), 0);
+	ck_assert_int_eq(x, VRDMA_APPLY_STRATEGY_VLAN);
 	fx_free(&f);
 }
 END_TEST
@@ -598,8 +805,8 @@ START_TEST(test_b052_triggers)
 	compute(&f);
 	ck_assert(has_code(&f, NULL, "B052"));
 	ck_assert_str_eq(codes(&f, "vmk2"), "B006");
-	ck_assert(vrdma_bindings_next_diag(f.b, NULL, "vmrdma1", VRDMA_SEVERITY_ERROR) != NULL);
-	ck_assert(vrdma_bindings_next_diag(f.b, NULL, "rxe1", VRDMA_SEVERITY_ERROR) != NULL);
+	ck_assert(first_diag(&f, "vmrdma1", VRDMA_SEVERITY_ERROR) != NULL);
+	ck_assert(first_diag(&f, "rxe1", VRDMA_SEVERITY_ERROR) != NULL);
 	fx_free(&f);
 }
 END_TEST
@@ -624,9 +831,9 @@ START_TEST(test_b070_triggers)
 	ck_assert_int_eq(vrdma_vmk_remove(vmk_of(&f, "vmk2")), 0);
 	compute(&f);
 	ck_assert_str_eq(codes(&f, NULL), "B070");
-	ck_assert(vrdma_bindings_next_diag(f.b, NULL, "vmrdma1", VRDMA_SEVERITY_INFO) != NULL);
-	ck_assert(vrdma_bindings_next_diag(f.b, NULL, "vmrdma0", VRDMA_SEVERITY_INFO) == NULL);
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, NULL), 0);
+	ck_assert(first_diag(&f, "vmrdma1", VRDMA_SEVERITY_INFO) != NULL);
+	ck_assert(first_diag(&f, "vmrdma0", VRDMA_SEVERITY_INFO) == NULL);
+	ck_assert_int_eq(problems(&f, NULL), 0);
 	ck_assert_int_eq(state_of(&f, "vmk1"), VRDMA_BINDING_BOUND);
 	fx_free(&f);
 }
@@ -698,6 +905,7 @@ START_TEST(test_source_connected)
 {
 	struct fx f;
 	struct vrdma_source *s;
+	const char *gw;
 
 	fx_load(&f, "rxe");
 	compute(&f);
@@ -708,7 +916,8 @@ START_TEST(test_source_connected)
 	ck_assert_str_eq(vrdma_adapter_get_name(vrdma_source_get_adapter(s)), "rxe0");
 	ck_assert_int_eq(vrdma_source_get_port_number(s), 1);
 	ck_assert_int_eq(vrdma_source_get_gid_index(s), 1);
-	ck_assert_ptr_null(vrdma_source_get_gateway(s));
+	ck_assert_int_eq(vrdma_source_get_gateway(s, &gw), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "192.168.50.200"));
 	ck_assert_int_eq(vrdma_source_get_n_diags(s), 0);
 	ck_assert_str_eq(vrdma_source_get_target(s), "192.168.50.200");
 	ck_assert_int_eq(vrdma_source_get_service(s), VRDMA_SERVICE_NVME_RDMA);
@@ -732,11 +941,13 @@ START_TEST(test_source_gateway_and_unreachable)
 {
 	struct fx f;
 	struct vrdma_source *s;
+	const char *gw;
 
 	fx_load(&f, "rxe");
 	compute(&f);
 	ck_assert_int_eq(choose(&f, "10.99.0.1", VRDMA_SERVICE_NVME_RDMA, &s), 0);
-	ck_assert_str_eq(vrdma_source_get_gateway(s), "192.168.50.1");
+	ck_assert_int_eq(vrdma_source_get_gateway(s, &gw), 0);
+	ck_assert_str_eq(gw, "192.168.50.1");
 	ck_assert_str_eq(vrdma_source_get_address(s), "192.168.50.11");
 	vrdma_source_unref(s);
 	ck_assert_int_eq(choose(&f, "2001:db8::1", VRDMA_SERVICE_NVME_RDMA, &s), -ENETUNREACH);
@@ -798,12 +1009,12 @@ START_TEST(test_source_ambiguous)
 	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "vmk2 (192.168.50.12/24"));
 	/* Only vmk1 carries the iser tag: the service decides, with no guess. */
 	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_ISER, &s), 0);
-	ck_assert_str_eq(vrdma_binding_get_vmk_name(vrdma_source_get_binding(s)), "vmk1");
+	ck_assert_str_eq(vmk_name(vrdma_source_get_binding(s)), "vmk1");
 	vrdma_source_unref(s);
 	/* PREFER_BOUND: vmk2 is degraded (B012), vmk1 bound. */
 	ck_assert_int_eq(vrdma_bindings_choose_source(f.b, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA,
 	                                              VRDMA_SOURCE_PREFER_BOUND, &s), 0);
-	ck_assert_str_eq(vrdma_binding_get_vmk_name(vrdma_source_get_binding(s)), "vmk1");
+	ck_assert_str_eq(vmk_name(vrdma_source_get_binding(s)), "vmk1");
 	vrdma_source_unref(s);
 	fx_free(&f);
 }
@@ -839,10 +1050,12 @@ START_TEST(test_b060_triggers)
 	compute(&f);
 	ck_assert_int_eq(choose(&f, "192.168.60.9", VRDMA_SERVICE_ISER, &s), 0);
 	ck_assert_int_eq(vrdma_source_get_n_diags(s), 1);
-	d = vrdma_source_get_diag(s, 0);
+	ck_assert_int_eq(vrdma_source_get_diag(s, 0, &d), 0);
+	ck_assert_int_eq(vrdma_source_get_diag(s, 1, &d), -ENOENT);
+	ck_assert_int_eq(vrdma_source_get_diag(s, 0, &d), 0);
 	check_diag_shape(d);
-	ck_assert_str_eq(vrdma_diag_get_code(d), "VRDMA-B060");
-	ck_assert_int_eq(vrdma_diag_get_severity(d), VRDMA_SEVERITY_WARNING);
+	ck_assert_str_eq(diag_code(d), "VRDMA-B060");
+	ck_assert_int_eq(diag_severity(d), VRDMA_SEVERITY_WARNING);
 	ck_assert(strstr(vrdma_diag_get_hint(d), "tag add -i vmk2 -t iser"));
 	ck_assert(vrdma_diag_involves(d, "vmk2"));
 	vrdma_source_unref(s);
@@ -868,27 +1081,46 @@ END_TEST
 
 START_TEST(test_rule_catalogue)
 {
-	int i, j, n = vrdma_rule_get_count(), sev;
-	const char *code, *name, *sum, *c2;
+	struct vrdma_ctx *ctx;
+	struct vrdma_rule *rule, *prev = NULL, *found;
+	int n, sev;
+	unsigned int i;
+	const char *code, *name;
 
+	ck_assert_int_eq(vrdma_ctx_new(&ctx), 0);
+	n = vrdma_ctx_get_n_rules(ctx);
 	ck_assert_int_ge(n, 27);
-	for (i = 0; i < n; i++) {
-		ck_assert_int_eq(vrdma_rule_get(i, &code, &name, &sev, &sum), 0);
+	for (i = 0; vrdma_ctx_get_rule(ctx, i, &rule) == 0; i++) {
+		code = vrdma_rule_get_code(rule);
+		name = vrdma_rule_get_name(rule);
+		sev = vrdma_rule_get_severity(rule);
 		ck_assert_int_eq((int)strlen(code), 10);
 		ck_assert(strncmp(code, "VRDMA-B", 7) == 0);
-		ck_assert(strlen(name) > 3 && strlen(sum) > 10);
+		ck_assert(strlen(name) > 3 && strlen(vrdma_rule_get_summary(rule)) > 10);
 		ck_assert_ptr_nonnull(vrdma_severity_to_string(sev));
-		ck_assert_int_eq(vrdma_rule_find(code), i);
-		ck_assert_int_eq(vrdma_rule_find(name), i);
-		for (j = 0; j < i; j++) {
-			ck_assert_int_eq(vrdma_rule_get(j, &c2, NULL, NULL, NULL), 0);
-			ck_assert_int_lt(strcmp(c2, code), 0); /* sorted, unique */
-		}
+		ck_assert_int_eq(vrdma_ctx_find_rule(ctx, code, &found), 0);
+		ck_assert_ptr_eq(found, rule);
+		ck_assert_int_eq(vrdma_ctx_find_rule(ctx, name, &found), 0);
+		ck_assert_ptr_eq(found, rule);
+		ck_assert_int_eq(vrdma_ctx_find_rule(ctx, code + 6, &found), 0); /* "B030" */
+		ck_assert_ptr_eq(found, rule);
+		if (prev) /* sorted, unique */
+			ck_assert_int_lt(strcmp(vrdma_rule_get_code(prev), code), 0);
+		prev = rule;
 	}
-	ck_assert_int_eq(vrdma_rule_get(n, &code, NULL, NULL, NULL), -ENOENT);
-	ck_assert_int_eq(vrdma_rule_get(-1, NULL, NULL, NULL, NULL), -ENOENT);
-	ck_assert_int_eq(vrdma_rule_find("VRDMA-B999"), -ENOENT);
-	ck_assert_int_eq(vrdma_rule_find(NULL), -EINVAL);
+	ck_assert_int_eq((int)i, n);
+	found = NULL;
+	ck_assert_int_eq(vrdma_ctx_get_rule(ctx, (unsigned int)n, &found), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(ctx), "rule"));
+	ck_assert_int_eq(vrdma_ctx_find_rule(ctx, "VRDMA-B999", &found), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(ctx), "VRDMA-B999"));
+	ck_assert_ptr_null(found);
+	ck_assert_int_eq(vrdma_ctx_find_rule(ctx, NULL, &found), -EINVAL);
+	ck_assert_int_eq(vrdma_ctx_get_n_rules(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_ctx_get_rule(NULL, 0, &found), -EINVAL);
+	ck_assert_ptr_null(vrdma_rule_get_code(NULL));
+	ck_assert_int_eq(vrdma_rule_get_severity(NULL), -EINVAL);
+	vrdma_ctx_unref(ctx);
 }
 END_TEST
 
@@ -897,19 +1129,22 @@ START_TEST(test_rules_documented)
 {
 	FILE *fp = fopen(MAN_PAGE, "r");
 	static char text[1 << 17];
+	struct vrdma_ctx *ctx;
+	struct vrdma_rule *rule;
 	size_t len;
-	int i;
+	unsigned int i;
 
 	ck_assert_msg(fp, "cannot open %s", MAN_PAGE);
 	len = fread(text, 1, sizeof(text) - 1, fp);
 	fclose(fp);
 	text[len] = 0;
-	for (i = 0; i < vrdma_rule_get_count(); i++) {
-		const char *code, *name;
-		vrdma_rule_get(i, &code, &name, NULL, NULL);
+	ck_assert_int_eq(vrdma_ctx_new(&ctx), 0);
+	for (i = 0; vrdma_ctx_get_rule(ctx, i, &rule) == 0; i++) {
+		const char *code = vrdma_rule_get_code(rule), *name = vrdma_rule_get_name(rule);
 		ck_assert_msg(strstr(text, code), "%s not in %s", code, MAN_PAGE);
 		ck_assert_msg(strstr(text, name), "%s not in %s", name, MAN_PAGE);
 	}
+	vrdma_ctx_unref(ctx);
 }
 END_TEST
 
@@ -931,7 +1166,9 @@ START_TEST(test_names_and_args)
 {
 	struct fx f;
 	struct vrdma_binding *bd = NULL;
-	int x;
+	struct vrdma_diag *d;
+	const char *s;
+	unsigned int idx;
 
 	ck_assert_str_eq(vrdma_binding_state_to_string(VRDMA_BINDING_BOUND), "bound");
 	ck_assert_str_eq(vrdma_binding_state_to_string(VRDMA_BINDING_DEGRADED), "degraded");
@@ -950,23 +1187,34 @@ START_TEST(test_names_and_args)
 	ck_assert_ptr_null(vrdma_bindings_unref(NULL));
 	ck_assert_ptr_null(vrdma_source_unref(NULL));
 	ck_assert_int_eq(vrdma_bindings_get_n_bindings(NULL), -EINVAL);
-	ck_assert_ptr_null(vrdma_bindings_get_binding(NULL, 0));
-	ck_assert_ptr_null(vrdma_binding_get_vmk_name(NULL));
+	ck_assert_int_eq(vrdma_bindings_get_binding(NULL, 0, &bd), -EINVAL);
+	ck_assert_ptr_null(vrdma_binding_get_vmk(NULL));
 	ck_assert_int_eq(vrdma_binding_get_state(NULL), -EINVAL);
-	ck_assert_int_eq(vrdma_binding_get_addr_gid_index(NULL, 0, &x), -EINVAL);
-	ck_assert_ptr_null(vrdma_diag_get_code(NULL));
-	ck_assert_int_eq(vrdma_diag_get_object(NULL, 0, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_binding_get_addr_gid_index(NULL, 0, &idx), -EINVAL);
+	ck_assert_int_eq(vrdma_binding_get_netdev_name(NULL, &s), -EINVAL);
+	ck_assert_ptr_null(vrdma_diag_get_rule(NULL));
+	ck_assert_int_eq(vrdma_diag_get_object(NULL, 0, &s, &s), -EINVAL);
+	ck_assert_int_eq(vrdma_diag_get_binding(NULL, &bd), -EINVAL);
 	ck_assert(!vrdma_diag_involves(NULL, "x"));
 
 	fx_load(&f, "rxe");
+	ck_assert_int_eq(vrdma_bindings_new(NULL, f.cfg, &f.b), -EINVAL);
 	compute(&f);
-	ck_assert_int_eq(vrdma_bindings_find_vmk(f.b, "vmk9", &bd), -ENOENT);
-	ck_assert_int_eq(vrdma_bindings_find_vmk(f.b, NULL, &bd), -EINVAL);
-	ck_assert_ptr_null(vrdma_bindings_get_binding(f.b, 2));
-	ck_assert_ptr_null(vrdma_bindings_get_binding(f.b, -1));
-	ck_assert_int_eq(vrdma_bindings_find_vmk(f.b, "vmk1", &bd), 0);
-	ck_assert_int_eq(vrdma_binding_get_addr_gid_index(bd, 2, &x), -EINVAL);
-	ck_assert_ptr_null(vrdma_binding_get_addr(bd, 2));
+	ck_assert_int_eq(vrdma_bindings_find_binding(f.b, "vmk9", &bd), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "vmk 'vmk9'"));
+	ck_assert_int_eq(vrdma_bindings_find_binding(f.b, NULL, &bd), -EINVAL);
+	ck_assert_int_eq(vrdma_bindings_get_binding(f.b, 2, &bd), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "binding 2"));
+	ck_assert_int_eq(vrdma_bindings_get_diag(f.b, 0, &d), -ENOENT);
+	ck_assert_int_eq(vrdma_bindings_get_binding(f.b, 1, &bd), 0);
+	ck_assert_str_eq(vmk_name(bd), "vmk2");
+	ck_assert_str_eq(vrdma_ctx_get_error(f.ctx), ""); /* cleared by the success */
+	bd = binding_of(&f, "vmk1");
+	ck_assert_int_eq(vrdma_binding_get_addr_gid_index(bd, 2, &idx), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "vmk 'vmk1': no address 2"));
+	ck_assert_int_eq(vrdma_binding_get_addr(bd, 2, &s, NULL, NULL), -ENOENT);
+	ck_assert_int_eq(vrdma_binding_get_diag(bd, 0, &d), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "vmk 'vmk1'"));
 	ck_assert_ptr_eq(vrdma_binding_get_bindings(bd), f.b);
 	ck_assert_ptr_eq(vrdma_bindings_get_config(f.b), f.cfg);
 	ck_assert_ptr_eq(vrdma_bindings_get_ctx(f.b), f.ctx);
@@ -978,45 +1226,57 @@ START_TEST(test_names_and_args)
 }
 END_TEST
 
-/* A finding lists its objects; the iterator filters by object and severity. */
-START_TEST(test_diag_objects_and_iterator)
+/* A finding lists its objects; involves() covers its binding's chain too. */
+START_TEST(test_diag_objects_and_involves)
 {
 	struct fx f;
 	struct vrdma_diag *d;
+	struct vrdma_binding *bd;
 	const char *kind, *name;
-	int n = 0;
 
 	fx_load(&f, "rxe");
 	set_down(jnetdev(&f, "ens1f0"));
 	add_addr(&f, "eno1", "192.168.60.12", 24); /* B011 on vmk2 */
 	compute(&f);
-	d = vrdma_bindings_next_diag(f.b, NULL, "vmk1", VRDMA_SEVERITY_ERROR);
+	d = first_diag(&f, "vmk1", VRDMA_SEVERITY_ERROR);
 	ck_assert_ptr_nonnull(d);
-	ck_assert_str_eq(vrdma_diag_get_code(d), "VRDMA-B030");
-	ck_assert_str_eq(vrdma_diag_get_name(d), "uplink-down");
+	ck_assert_str_eq(diag_code(d), "VRDMA-B030");
+	ck_assert_str_eq(vrdma_rule_get_name(vrdma_diag_get_rule(d)), "uplink-down");
 	ck_assert_int_eq(vrdma_diag_get_object(d, 0, &kind, &name), 0);
 	ck_assert_str_eq(kind, "vmk");
 	ck_assert_str_eq(name, "vmk1");
+	ck_assert_int_eq(vrdma_diag_get_object(d, (unsigned int)vrdma_diag_get_n_objects(d), &kind,
+	                                       &name), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "VRDMA-B030"));
 	ck_assert(vrdma_diag_involves(d, "vmnic1"));
 	ck_assert(vrdma_diag_involves(d, "ens1f0"));
 	ck_assert(vrdma_diag_involves(d, "vmrdma0"));
 	ck_assert(vrdma_diag_involves(d, "rxe0"));
 	ck_assert(!vrdma_diag_involves(d, "vmk2"));
-	ck_assert_ptr_null(vrdma_bindings_next_diag(f.b, d, "vmk1", VRDMA_SEVERITY_ERROR));
-	ck_assert_str_eq(vrdma_binding_get_vmk_name(vrdma_diag_get_binding(d)), "vmk1");
-	d = NULL;
-	while ((d = vrdma_bindings_next_diag(f.b, d, NULL, VRDMA_SEVERITY_INFO)))
-		n++;
-	ck_assert_int_eq(n, vrdma_bindings_get_n_diags(f.b));
+	ck_assert_int_eq(vrdma_diag_get_binding(d, &bd), 0);
+	ck_assert_str_eq(vmk_name(bd), "vmk1");
+	ck_assert_int_eq(vrdma_binding_get_n_diags(bd), 1);
+	ck_assert_int_eq(vrdma_binding_get_diag(bd, 0, &d), 0);
+	ck_assert_str_eq(diag_code(d), "VRDMA-B030");
 	/* The chain's objects select a binding's findings too: B011 lists
 	 * vmk2 and eno1, not vmrdma1, but it is about vmrdma1's binding. */
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, "vmrdma1"), 1);
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, "ens1f1"), 1);
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, "vmnic1"), 1);
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, "vSwitch2"), 1);
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, "nothing"), 0);
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, "vmk2"), 1);
-	ck_assert_int_eq(vrdma_bindings_count_problems(f.b, "eno1"), 1);
+	ck_assert_int_eq(problems(&f, "vmrdma1"), 1);
+	ck_assert_int_eq(problems(&f, "ens1f1"), 1);
+	ck_assert_int_eq(problems(&f, "vmnic1"), 1);
+	ck_assert_int_eq(problems(&f, "vSwitch2"), 1);
+	ck_assert_int_eq(problems(&f, "nothing"), 0);
+	ck_assert_int_eq(problems(&f, "vmk2"), 1);
+	ck_assert_int_eq(problems(&f, "eno1"), 1);
+	fx_free(&f);
+
+	/* A finding about no single vmk has no binding. */
+	fx_load(&f, "rxe");
+	ck_assert_int_eq(vrdma_vmk_remove(vmk_of(&f, "vmk2")), 0);
+	compute(&f);
+	d = first_diag(&f, "vmrdma1", VRDMA_SEVERITY_INFO);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(vrdma_diag_get_binding(d, &bd), -ENOENT);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "VRDMA-B070"));
 	fx_free(&f);
 }
 END_TEST
@@ -1034,7 +1294,8 @@ static Suite *make_binding_suite(void)
 	tcase_add_test(tc, test_rules_documented);
 	tcase_add_test(tc, test_roce_mtu);
 	tcase_add_test(tc, test_names_and_args);
-	tcase_add_test(tc, test_diag_objects_and_iterator);
+	tcase_add_test(tc, test_diag_objects_and_involves);
+	tcase_add_test(tc, test_absent_values);
 	tcase_add_test(tc, test_exact_codes);
 	suite_add_tcase(s, tc);
 

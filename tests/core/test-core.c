@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Unit tests for the core: context lifetime, refcounting, logging, paths. */
+/* Unit tests for the core: context lifetime, refcounting, logging, errors, paths. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,8 +19,13 @@ struct logrec {
 static void capture(struct vrdma_ctx *ctx, int priority, const char *file,
                     int line, const char *fn, const char *format, va_list args)
 {
-	struct logrec *rec = vrdma_ctx_get_log_data(ctx);
+	struct logrec *rec;
+	void *data;
 
+	/* A getter called from the log function must not disturb the error. */
+	if (vrdma_ctx_get_log_data(ctx, &data) < 0)
+		return;
+	rec = data;
 	rec->count++;
 	rec->last_prio = priority;
 	if (priority > rec->max_prio)
@@ -40,6 +45,8 @@ END_TEST
 
 START_TEST(test_null_args)
 {
+	void *p = &p;
+
 	ck_assert_int_eq(vrdma_ctx_new(NULL), -EINVAL);
 	ck_assert_ptr_null(vrdma_ctx_ref(NULL));
 	ck_assert_ptr_null(vrdma_ctx_unref(NULL));
@@ -47,8 +54,9 @@ START_TEST(test_null_args)
 	ck_assert_int_eq(vrdma_ctx_set_log_priority(NULL, LOG_DEBUG), -EINVAL);
 	ck_assert_int_eq(vrdma_ctx_get_log_priority(NULL), -EINVAL);
 	ck_assert_int_eq(vrdma_ctx_set_userdata(NULL, NULL), -EINVAL);
-	ck_assert_ptr_null(vrdma_ctx_get_userdata(NULL));
-	ck_assert_ptr_null(vrdma_ctx_get_log_data(NULL));
+	ck_assert_int_eq(vrdma_ctx_get_userdata(NULL, &p), -EINVAL);
+	ck_assert_int_eq(vrdma_ctx_get_log_data(NULL, &p), -EINVAL);
+	ck_assert_ptr_eq(p, &p);
 	ck_assert_str_eq(vrdma_ctx_get_error(NULL), "");
 	ck_assert_int_eq(vrdma_ctx_set_config_path(NULL, "/x"), -EINVAL);
 	ck_assert_ptr_null(vrdma_ctx_get_config_path(NULL));
@@ -98,10 +106,12 @@ START_TEST(test_log_priority_filters)
 	ck_assert_int_eq(vrdma_ctx_set_log_priority(ctx, LOG_DEBUG + 1), -EINVAL);
 	ck_assert_int_eq(vrdma_ctx_set_log_priority(ctx, -1), -EINVAL);
 	ck_assert_int_eq(vrdma_ctx_get_log_priority(ctx), LOG_DEBUG);
+	/* Each failure is logged at debug level. */
+	ck_assert_int_eq(rec.count, 3);
 	/* A NULL log function silences the library. */
 	ck_assert_int_eq(vrdma_ctx_set_log_fn(ctx, NULL, NULL), 0);
 	vrdma_ctx_unref(ctx);
-	ck_assert_int_eq(rec.count, 1);
+	ck_assert_int_eq(rec.count, 3);
 }
 END_TEST
 
@@ -136,6 +146,7 @@ START_TEST(test_userdata_and_paths)
 {
 	struct vrdma_ctx *ctx = NULL;
 	int marker;
+	void *p = NULL;
 
 	ck_assert_int_eq(setenv("VRDMA_CONFIG", "/tmp/from-env.json", 1), 0);
 	unsetenv("VRDMA_STATE_DIR");
@@ -150,10 +161,17 @@ START_TEST(test_userdata_and_paths)
 	ck_assert_str_eq(vrdma_ctx_get_config_path(ctx), "/etc/x.json");
 	ck_assert_int_eq(vrdma_ctx_set_state_dir(ctx, "/run/vrdma"), 0);
 	ck_assert_str_eq(vrdma_ctx_get_state_dir(ctx), "/run/vrdma");
-	ck_assert_ptr_null(vrdma_ctx_get_userdata(ctx));
+	/* Never set: absent, *ret untouched. */
+	ck_assert_int_eq(vrdma_ctx_get_userdata(ctx, &p), -ENOENT);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(vrdma_ctx_get_userdata(ctx, NULL), -EINVAL);
 	ck_assert_int_eq(vrdma_ctx_set_userdata(ctx, &marker), 0);
-	ck_assert_ptr_eq(vrdma_ctx_get_userdata(ctx), &marker);
+	ck_assert_int_eq(vrdma_ctx_get_userdata(ctx, &p), 0);
+	ck_assert_ptr_eq(p, &marker);
 	ck_assert_str_eq(vrdma_ctx_get_error(ctx), "");
+	ck_assert_int_eq(vrdma_ctx_set_userdata(ctx, NULL), 0);
+	ck_assert_int_eq(vrdma_ctx_get_userdata(ctx, &p), -ENOENT);
+	ck_assert_int_eq(vrdma_ctx_get_log_data(ctx, &p), -ENOENT);
 	vrdma_ctx_unref(ctx);
 }
 END_TEST
@@ -174,9 +192,43 @@ START_TEST(test_default_config_path)
 }
 END_TEST
 
+START_TEST(test_errors)
+{
+	struct vrdma_ctx *ctx = NULL;
+	struct logrec rec = { 0 };
+	void *p = NULL;
+
+	ck_assert_int_eq(vrdma_ctx_new(&ctx), 0);
+	ck_assert_str_eq(vrdma_ctx_get_error(ctx), "");
+	/* A failure names the context and what was expected ... */
+	ck_assert_int_eq(vrdma_ctx_set_log_priority(ctx, 42), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(vrdma_ctx_get_error(ctx), "ctx: log priority 42: expected"));
+	/* ... until the next int-returning call, which clears it when it starts. */
+	ck_assert_int_eq(vrdma_ctx_set_config_path(ctx, ""), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(vrdma_ctx_get_error(ctx), "config path"));
+	ck_assert_int_eq(vrdma_ctx_set_state_dir(ctx, "/run/x"), 0);
+	ck_assert_str_eq(vrdma_ctx_get_error(ctx), "");
+	/* Direct getters do not touch it. */
+	ck_assert_int_eq(vrdma_ctx_get_userdata(ctx, &p), -ENOENT);
+	ck_assert_str_eq(vrdma_ctx_get_error(ctx), "ctx: no user data set");
+	(void)vrdma_ctx_get_log_priority(ctx);
+	(void)vrdma_ctx_get_config_path(ctx);
+	ck_assert_str_eq(vrdma_ctx_get_error(ctx), "ctx: no user data set");
+	/* The error is logged at debug level; the log function reading its data
+	 * (an int getter) neither clears nor replaces it. */
+	ck_assert_int_eq(vrdma_ctx_set_log_fn(ctx, capture, &rec), 0);
+	ck_assert_int_eq(vrdma_ctx_set_log_priority(ctx, LOG_DEBUG), 0);
+	ck_assert_int_eq(vrdma_ctx_set_log_priority(ctx, -1), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(vrdma_ctx_get_error(ctx), "log priority -1"));
+	ck_assert_ptr_nonnull(strstr(rec.last, "log priority -1"));
+	ck_assert_int_eq(rec.last_prio, LOG_DEBUG);
+	vrdma_ctx_unref(ctx);
+}
+END_TEST
+
 START_TEST(test_version)
 {
-	ck_assert_str_eq(vrdma_version(), "1.0.0");
+	ck_assert_str_eq(vrdma_version(), EXPECTED_VERSION);
 }
 END_TEST
 
@@ -193,6 +245,7 @@ static Suite *make_core_suite(void)
 	                    (int)(sizeof(env_cases) / sizeof(env_cases[0])));
 	tcase_add_test(tc, test_userdata_and_paths);
 	tcase_add_test(tc, test_default_config_path);
+	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_version);
 	suite_add_tcase(s, tc);
 	return s;

@@ -81,24 +81,33 @@ START_TEST(test_null_args)
 	ck_assert_int_eq(vrdma_config_new(NULL, &cfg), -EINVAL);
 	ck_assert_int_eq(vrdma_config_new(ctx, NULL), -EINVAL);
 	ck_assert_ptr_null(vrdma_config_unref(NULL));
-	ck_assert_ptr_null(vrdma_switch_unref(NULL));
-	ck_assert_ptr_null(vrdma_portgroup_unref(NULL));
-	ck_assert_ptr_null(vrdma_vmk_unref(NULL));
 	ck_assert_int_eq(vrdma_config_add_switch(NULL, "a", 0, NULL, &sw), -EINVAL);
 	ck_assert_int_eq(vrdma_config_add_switch(cfg, NULL, 0, NULL, &sw), -EINVAL);
-	ck_assert_int_eq(vrdma_config_add_vmk(cfg, NULL, NULL, &vmk), -EINVAL);
 	ck_assert_int_eq(vrdma_switch_set_mtu(NULL, 1500), -EINVAL);
 	ck_assert_int_eq(vrdma_switch_add_uplink(NULL, "x"), -EINVAL);
 	ck_assert_int_eq(vrdma_portgroup_set_vlan_id(NULL, 1), -EINVAL);
 	ck_assert_int_eq(vrdma_vmk_set_ipv4(NULL, "10.0.0.1", 24), -EINVAL);
 	ck_assert_int_eq(vrdma_vmk_get_ipv4(NULL, &s, NULL), -EINVAL);
-	ck_assert_int_eq(vrdma_config_find_switch(cfg, NULL, &sw), -EINVAL);
 	ck_assert_int_eq(vrdma_config_save(NULL, "/tmp/x"), -EINVAL);
 	ck_assert_int_eq(vrdma_config_load(NULL, "/tmp/x", &cfg), -EINVAL);
 	ck_assert_int_eq(vrdma_config_parse(ctx, NULL, 0, &cfg), -EINVAL);
 	ck_assert_ptr_null(vrdma_switch_get_name(NULL));
-	ck_assert_int_eq(vrdma_vmk_get_tags(NULL), -EINVAL);
-	ck_assert_int_eq(vrdma_vmk_tag_from_name(NULL), -EINVAL);
+	ck_assert_ptr_null(vrdma_portgroup_get_switch(NULL));
+	ck_assert_ptr_null(vrdma_vmk_get_portgroup(NULL));
+	ck_assert_uint_eq(vrdma_config_get_generation(NULL), 0);
+	ck_assert_int_eq(vrdma_config_get_path(NULL, &s), -EINVAL);
+	ck_assert_int_eq(vrdma_config_get_n_switches(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_switch_get_n_uplinks(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_switch_get_n_failover_uplinks(NULL, VRDMA_UPLINK_ACTIVE), -EINVAL);
+	ck_assert_int_eq(vrdma_portgroup_get_n_vmks(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_vmk_get_n_ipv6(NULL), -EINVAL);
+	ck_assert(!vrdma_portgroup_has_failover_override(NULL));
+	ck_assert_uint_eq(vrdma_vmk_get_tags(NULL), 0);
+	ck_assert_int_eq(vrdma_vmk_tag_from_string(NULL), -EINVAL);
+	ck_assert_ptr_null(vrdma_vmk_tag_to_string(0));
+	/* a NULL argument besides the handle is reported on the context */
+	FAILS(vrdma_config_find_switch(cfg, NULL, &sw), -EINVAL, "configuration: find switch");
+	FAILS(vrdma_config_add_vmk(cfg, NULL, NULL, &vmk), -EINVAL, "NULL port group");
 }
 END_TEST
 
@@ -142,7 +151,7 @@ START_TEST(test_switch_ifname_mapping)
 	/* Too long for a Linux bridge plus ".4094": never truncated, an error. */
 	FAILS(vrdma_config_add_switch(cfg, "vSwitchStorage", VRDMA_SWITCH_STANDARD, NULL, NULL),
 	      -ENAMETOOLONG, "give an interface name");
-	ck_assert_int_eq(vrdma_config_get_switch_count(cfg), 0);
+	ck_assert_int_eq(vrdma_config_get_n_switches(cfg), 0);
 	FAILS(vrdma_config_add_switch(cfg, "VM Network", VRDMA_SWITCH_STANDARD, NULL, NULL),
 	      -EINVAL, "not usable as a Linux bridge name");
 	OK(vrdma_config_add_switch(cfg, "vSwitchStorage", VRDMA_SWITCH_STANDARD, "vsstor", &sw));
@@ -177,7 +186,7 @@ START_TEST(test_switch_limit)
 	}
 	FAILS(vrdma_config_add_switch(cfg, "one-more", VRDMA_SWITCH_STANDARD, NULL, NULL),
 	      -ENOSPC, "limit of 64 switches");
-	ck_assert_int_eq(vrdma_config_get_switch_count(cfg), VRDMA_MAX_SWITCHES);
+	ck_assert_int_eq(vrdma_config_get_n_switches(cfg), VRDMA_MAX_SWITCHES);
 }
 END_TEST
 
@@ -209,14 +218,15 @@ START_TEST(test_uplinks)
 
 	OK(vrdma_switch_add_uplink(a, "vmnic1"));
 	OK(vrdma_switch_add_uplink(a, "veth0"));
-	ck_assert_int_eq(vrdma_switch_get_uplink_count(a), 2);
+	ck_assert_int_eq(vrdma_switch_get_n_uplinks(a), 2);
 	OK(vrdma_switch_get_uplink(a, 1, &u));
 	ck_assert_str_eq(u, "veth0");
-	ck_assert_int_eq(vrdma_switch_get_uplink(a, 2, &u), -ENOENT);
+	FAILS(vrdma_switch_get_uplink(a, 2, &u), -ENOENT, "switch 'vSwitch1': no uplink 2 (it has 2)");
+	ck_assert_str_eq(u, "veth0"); /* untouched on failure */
 	OK(vrdma_switch_get_uplink_device(a, "vmnic1", &u));
 	ck_assert_str_eq(u, "vmnic1");
 	/* added uplinks become active, in order */
-	ck_assert_int_eq(vrdma_switch_get_failover_count(a, VRDMA_UPLINK_ACTIVE), 2);
+	ck_assert_int_eq(vrdma_switch_get_n_failover_uplinks(a, VRDMA_UPLINK_ACTIVE), 2);
 	OK(vrdma_switch_get_failover_uplink(a, VRDMA_UPLINK_ACTIVE, 0, &u));
 	ck_assert_str_eq(u, "vmnic1");
 
@@ -233,10 +243,10 @@ START_TEST(test_uplinks)
 
 	FAILS(vrdma_switch_remove_uplink(a, "vmnic9"), -ENOENT, "no uplink 'vmnic9'");
 	OK(vrdma_switch_remove_uplink(a, "vmnic1"));
-	ck_assert_int_eq(vrdma_switch_get_failover_count(a, VRDMA_UPLINK_ACTIVE), 1);
+	ck_assert_int_eq(vrdma_switch_get_n_failover_uplinks(a, VRDMA_UPLINK_ACTIVE), 1);
 	OK(vrdma_switch_add_uplink(b, "vmnic1"));
 
-	for (i = vrdma_switch_get_uplink_count(b); i < VRDMA_MAX_UPLINKS; i++) {
+	for (i = vrdma_switch_get_n_uplinks(b); i < VRDMA_MAX_UPLINKS; i++) {
 		snprintf(name, sizeof(name), "eth%d", i);
 		OK(vrdma_switch_add_uplink(b, name));
 	}
@@ -256,9 +266,9 @@ START_TEST(test_failover)
 	OK(vrdma_switch_add_uplink(sw, "vmnic2"));
 	OK(vrdma_switch_add_uplink(sw, "vmnic3"));
 	OK(vrdma_switch_set_failover(sw, act, 1, stb, 1));
-	ck_assert_int_eq(vrdma_switch_get_failover_count(sw, VRDMA_UPLINK_ACTIVE), 1);
-	ck_assert_int_eq(vrdma_switch_get_failover_count(sw, VRDMA_UPLINK_STANDBY), 1);
-	ck_assert_int_eq(vrdma_switch_get_failover_count(sw, VRDMA_UPLINK_UNUSED), 1);
+	ck_assert_int_eq(vrdma_switch_get_n_failover_uplinks(sw, VRDMA_UPLINK_ACTIVE), 1);
+	ck_assert_int_eq(vrdma_switch_get_n_failover_uplinks(sw, VRDMA_UPLINK_STANDBY), 1);
+	ck_assert_int_eq(vrdma_switch_get_n_failover_uplinks(sw, VRDMA_UPLINK_UNUSED), 1);
 	OK(vrdma_switch_get_failover_uplink(sw, VRDMA_UPLINK_UNUSED, 0, &u));
 	ck_assert_str_eq(u, "vmnic3");
 
@@ -274,15 +284,15 @@ START_TEST(test_failover)
 
 	/* port group inherits, then overrides */
 	pg = add_pg(sw, "PG");
-	ck_assert_int_eq(vrdma_portgroup_has_failover_override(pg), 0);
+	ck_assert(!vrdma_portgroup_has_failover_override(pg));
 	OK(vrdma_portgroup_get_failover_uplink(pg, VRDMA_UPLINK_ACTIVE, 0, &u));
 	ck_assert_str_eq(u, "vmnic2");
 	OK(vrdma_portgroup_set_failover(pg, stb, 1, NULL, 0));
-	ck_assert_int_eq(vrdma_portgroup_has_failover_override(pg), 1);
+	ck_assert(vrdma_portgroup_has_failover_override(pg));
 	OK(vrdma_portgroup_get_failover_uplink(pg, VRDMA_UPLINK_ACTIVE, 0, &u));
 	ck_assert_str_eq(u, "vmnic1");
-	ck_assert_int_eq(vrdma_portgroup_get_failover_count(pg, VRDMA_UPLINK_STANDBY), 0);
-	ck_assert_int_eq(vrdma_portgroup_get_failover_count(pg, VRDMA_UPLINK_UNUSED), 2);
+	ck_assert_int_eq(vrdma_portgroup_get_n_failover_uplinks(pg, VRDMA_UPLINK_STANDBY), 0);
+	ck_assert_int_eq(vrdma_portgroup_get_n_failover_uplinks(pg, VRDMA_UPLINK_UNUSED), 2);
 	FAILS(vrdma_portgroup_set_failover(pg, both, 1, both, 1), -EINVAL,
 	      "port group 'PG': failover: uplink 'vmnic1' is both active and standby");
 	/* an uplink named by an override cannot be removed silently */
@@ -292,7 +302,7 @@ START_TEST(test_failover)
 	OK(vrdma_portgroup_get_failover_uplink(pg, VRDMA_UPLINK_ACTIVE, 0, &u));
 	ck_assert_str_eq(u, "vmnic2");
 	OK(vrdma_switch_remove_uplink(sw, "vmnic1"));
-	ck_assert_int_eq(vrdma_switch_get_failover_count(sw, VRDMA_UPLINK_STANDBY), 0);
+	ck_assert_int_eq(vrdma_switch_get_n_failover_uplinks(sw, VRDMA_UPLINK_STANDBY), 0);
 }
 END_TEST
 
@@ -325,7 +335,7 @@ START_TEST(test_distributed)
 	FAILS(vrdma_portgroup_set_vlan_id(pg, 4095), -ERANGE, "use VLAN trunk ranges");
 	OK(vrdma_portgroup_set_vlan_trunk(pg, "100-200, 10,150-300,5-9"));
 	ck_assert_int_eq(vrdma_portgroup_get_vlan_mode(pg), VRDMA_VLAN_TRUNK);
-	ck_assert_int_eq(vrdma_portgroup_get_vlan_trunk_count(pg), 2);
+	ck_assert_int_eq(vrdma_portgroup_get_n_vlan_trunk_ranges(pg), 2);
 	OK(vrdma_portgroup_get_vlan_trunk_range(pg, 0, &f, &l));
 	ck_assert_uint_eq(f, 5);
 	ck_assert_uint_eq(l, 10);
@@ -337,7 +347,7 @@ START_TEST(test_distributed)
 	FAILS(vrdma_portgroup_set_vlan_trunk(pg, "1,x"), -EINVAL, "expected a number");
 	FAILS(vrdma_portgroup_set_vlan_trunk(pg, ""), -EINVAL, "expected a number");
 	FAILS(vrdma_portgroup_set_vlan_trunk(pg, "1;2"), -EINVAL, "unexpected ';'");
-	ck_assert_int_eq(vrdma_portgroup_get_vlan_trunk_count(pg), 2);
+	ck_assert_int_eq(vrdma_portgroup_get_n_vlan_trunk_ranges(pg), 2);
 	ck_assert_str_eq(vrdma_portgroup_get_ifname(pg), "DSwitch");
 	OK(vrdma_switch_set_uplink_device(ds, "Uplink 1", NULL));
 	OK(vrdma_switch_add_uplink(ss, "vmnic1"));
@@ -374,7 +384,7 @@ START_TEST(test_portgroups)
 	OK(vrdma_portgroup_set_vlan_id(pg, 4095));
 	ck_assert_int_eq(vrdma_portgroup_get_vlan_mode(pg), VRDMA_VLAN_TRUNK);
 	ck_assert_str_eq(vrdma_portgroup_get_ifname(pg), "vSwitch1");
-	ck_assert_int_eq(vrdma_portgroup_get_vlan_trunk_count(pg), 1);
+	ck_assert_int_eq(vrdma_portgroup_get_n_vlan_trunk_ranges(pg), 1);
 	OK(vrdma_portgroup_get_vlan_trunk_range(pg, 0, &f, &l));
 	ck_assert_uint_eq(l, 4094);
 	FAILS(vrdma_portgroup_set_vlan_id(pg, 4096), -ERANGE,
@@ -407,52 +417,102 @@ START_TEST(test_removal)
 	struct vrdma_portgroup *pg = add_pg(sw, "PG"), *pg2 = add_pg(sw, "Other");
 	struct vrdma_vmk *vmk = add_vmk(pg, "vmk1");
 
-	ck_assert_int_eq(vrdma_portgroup_get_vmk_count(pg), 1);
+	ck_assert_int_eq(vrdma_portgroup_get_n_vmks(pg), 1);
 	FAILS(vrdma_portgroup_remove(pg), -EBUSY,
 	      "port group 'PG': cannot remove: vmk 'vmk1' uses it");
 	FAILS(vrdma_switch_remove(sw), -EBUSY, "port group 'PG' still has vmk 'vmk1'");
-	ck_assert_int_eq(vrdma_switch_get_portgroup_count(sw), 2);
+	ck_assert_int_eq(vrdma_switch_get_n_portgroups(sw), 2);
 	OK(vrdma_portgroup_remove(pg2));
-	ck_assert_int_eq(vrdma_switch_get_portgroup_count(sw), 1);
+	ck_assert_int_eq(vrdma_switch_get_n_portgroups(sw), 1);
 
-	/* keep handles across removal: they are detached, not dangling */
-	vrdma_vmk_ref(vmk);
-	vrdma_portgroup_ref(pg);
-	vrdma_switch_ref(sw);
+	/* a removed object is gone from its configuration; its handle is invalid */
 	OK(vrdma_vmk_remove(vmk));
-	ck_assert_int_eq(vrdma_config_get_vmk_count(cfg), 0);
-	ck_assert_ptr_null(vrdma_vmk_get_config(vmk));
-	ck_assert_ptr_null(vrdma_vmk_get_portgroup(vmk));
-	ck_assert_str_eq(vrdma_vmk_get_name(vmk), "vmk1");
-	FAILS(vrdma_vmk_set_mtu(vmk, 1500), -ENODEV, "vmk 'vmk1' was removed");
+	ck_assert_int_eq(vrdma_config_get_n_vmks(cfg), 0);
+	FAILS(vrdma_config_find_vmk(cfg, "vmk1", &vmk), -ENOENT, "vmk 'vmk1' not found");
+	ck_assert_int_eq(vrdma_portgroup_get_n_vmks(pg), 0);
 	OK(vrdma_switch_remove(sw));
-	ck_assert_int_eq(vrdma_config_get_switch_count(cfg), 0);
-	ck_assert_ptr_null(vrdma_switch_get_config(sw));
-	ck_assert_ptr_null(vrdma_portgroup_get_switch(pg));
-	FAILS(vrdma_portgroup_set_vlan_id(pg, 5), -ENODEV, "port group 'PG' was removed");
-	FAILS(vrdma_switch_set_mtu(sw, 1500), -ENODEV, "switch 'vSwitch1' was removed");
-	vrdma_switch_unref(sw);
-	FAILS(vrdma_portgroup_set_vlan_id(pg, 5), -ENODEV, "was removed");
-	vrdma_portgroup_unref(pg);
-	vrdma_vmk_unref(vmk);
+	ck_assert_int_eq(vrdma_config_get_n_switches(cfg), 0);
+	FAILS(vrdma_config_find_switch(cfg, "vSwitch1", &sw), -ENOENT, "switch 'vSwitch1' not found");
+	FAILS(vrdma_config_find_portgroup(cfg, "PG", &pg), -ENOENT, "port group 'PG' not found");
+	/* the names are free again */
+	sw = add_sw("vSwitch1");
+	add_vmk(add_pg(sw, "PG"), "vmk1");
 }
 END_TEST
 
-START_TEST(test_handles_outlive_config)
+/* Borrowed handles keep their address while other objects come and go. */
+START_TEST(test_handles_stable)
 {
-	struct vrdma_switch *sw = add_sw("vSwitch1");
-	struct vrdma_portgroup *pg = add_pg(sw, "PG");
-	struct vrdma_vmk *vmk = add_vmk(pg, NULL);
+	struct vrdma_switch *sw = add_sw("vSwitch1"), *found;
+	struct vrdma_portgroup *pg = add_pg(sw, "PG"), *fpg;
+	struct vrdma_vmk *vmk = add_vmk(pg, "vmk7"), *fvmk;
+	char name[32];
+	int i;
 
-	vrdma_vmk_ref(vmk);
-	vrdma_portgroup_ref(pg);
-	cfg = vrdma_config_unref(cfg);
-	ck_assert_ptr_null(vrdma_vmk_get_portgroup(vmk));
-	ck_assert_ptr_null(vrdma_portgroup_get_switch(pg));
-	ck_assert_str_eq(vrdma_portgroup_get_name(pg), "PG");
-	ck_assert_int_eq(vrdma_vmk_set_mtu(vmk, 1400), -ENODEV);
-	vrdma_vmk_unref(vmk);
-	vrdma_portgroup_unref(pg);
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "sw%d", i);
+		add_pg(add_sw(name), "PG");
+		add_vmk(pg, NULL);
+	}
+	snprintf(name, sizeof(name), "sw%d", 3);
+	OK(vrdma_config_find_switch(cfg, name, &found));
+	OK(vrdma_switch_remove(found));
+	OK(vrdma_config_find_vmk(cfg, "vmk2", &fvmk));
+	OK(vrdma_vmk_remove(fvmk));
+	OK(vrdma_config_find_switch(cfg, "vSwitch1", &found));
+	ck_assert_ptr_eq(found, sw);
+	OK(vrdma_switch_find_portgroup(sw, "PG", &fpg));
+	ck_assert_ptr_eq(fpg, pg);
+	OK(vrdma_config_find_vmk(cfg, "vmk7", &fvmk));
+	ck_assert_ptr_eq(fvmk, vmk);
+	ck_assert_ptr_eq(vrdma_vmk_get_portgroup(vmk), pg);
+	ck_assert_ptr_eq(vrdma_portgroup_get_switch(pg), sw);
+	ck_assert_ptr_eq(vrdma_switch_get_config(sw), cfg);
+	ck_assert_ptr_eq(vrdma_vmk_get_config(vmk), cfg);
+	OK(vrdma_vmk_set_mtu(vmk, 1400));
+}
+END_TEST
+
+/* Index getters: 0-based, -ENOENT past the end with a message naming the
+ * object; *ret untouched on failure; a success clears the message. */
+START_TEST(test_indexes)
+{
+	struct vrdma_switch *sw = add_sw("vSwitch1"), *s = NULL;
+	struct vrdma_portgroup *pg = add_pg(sw, "PG"), *p = NULL;
+	struct vrdma_vmk *v = NULL;
+	const char *u = NULL, *path = NULL;
+	unsigned int f = 7, l = 7;
+
+	add_vmk(pg, "vmk3");
+	OK(vrdma_config_get_switch(cfg, 0, &s));
+	ck_assert_ptr_eq(s, sw);
+	FAILS(vrdma_config_get_switch(cfg, 1, &s), -ENOENT, "configuration: no switch 1 (it has 1)");
+	ck_assert_ptr_eq(s, sw);
+	OK(vrdma_config_get_vmk(cfg, 0, &v));
+	ck_assert_str_eq(vrdma_vmk_get_name(v), "vmk3");
+	ck_assert_str_eq(vrdma_ctx_get_error(ctx), "");
+	FAILS(vrdma_config_get_vmk(cfg, 1, &v), -ENOENT, "configuration: no vmk 1 (it has 1)");
+	OK(vrdma_switch_get_portgroup(sw, 0, &p));
+	ck_assert_ptr_eq(p, pg);
+	FAILS(vrdma_switch_get_portgroup(sw, 1, &p), -ENOENT,
+	      "switch 'vSwitch1': no port group 1 (it has 1)");
+	FAILS(vrdma_switch_get_failover_uplink(sw, VRDMA_UPLINK_ACTIVE, 0, &u), -ENOENT,
+	      "switch 'vSwitch1': no active uplink 0 (it has 0)");
+	FAILS(vrdma_portgroup_get_failover_uplink(pg, VRDMA_UPLINK_UNUSED, 0, &u), -ENOENT,
+	      "port group 'PG': no unused uplink 0 (it has 0)");
+	FAILS(vrdma_switch_get_n_failover_uplinks(sw, (enum vrdma_uplink_role)9), -EINVAL,
+	      "switch 'vSwitch1': unknown uplink role 9");
+	ck_assert_ptr_null(u);
+	ck_assert_int_eq(vrdma_portgroup_get_n_vlan_trunk_ranges(pg), 0);
+	FAILS(vrdma_portgroup_get_vlan_trunk_range(pg, 0, &f, &l), -ENOENT,
+	      "port group 'PG': no VLAN trunk range 0 (it has 0)");
+	ck_assert_uint_eq(f, 7);
+	FAILS(vrdma_config_get_path(cfg, &path), -ENOENT, "never loaded or saved");
+	ck_assert_ptr_null(path);
+	ck_assert_uint_eq(vrdma_config_get_generation(cfg), 0);
+	/* the next successful call clears the message */
+	OK(vrdma_config_find_switch(cfg, "vSwitch1", &s));
+	ck_assert_str_eq(vrdma_ctx_get_error(ctx), "");
 }
 END_TEST
 
@@ -466,7 +526,7 @@ START_TEST(test_vmk_names)
 	v1 = add_vmk(pg, NULL);
 	ck_assert_str_eq(vrdma_vmk_get_name(v0), "vmk0");
 	ck_assert_str_eq(vrdma_vmk_get_name(v1), "vmk1");
-	ck_assert_str_eq(vrdma_vmk_get_ifname(v1), "vmk1");
+	ck_assert_str_eq(vrdma_vmk_get_name(v1), "vmk1");
 	v = add_vmk(pg, "vmk5");
 	OK(vrdma_vmk_remove(v0));
 	v = add_vmk(pg, NULL);
@@ -557,7 +617,7 @@ START_TEST(test_ipv4)
 	const char *s;
 	unsigned int p;
 
-	ck_assert_int_eq(vrdma_vmk_get_ipv4(a, &s, &p), -ENOENT);
+	FAILS(vrdma_vmk_get_ipv4(a, &s, &p), -ENOENT, "vmk 'vmk1': no IPv4 address");
 	OK(vrdma_vmk_set_ipv4(a, "192.168.10.11", 24));
 	OK(vrdma_vmk_get_ipv4(a, &s, &p));
 	ck_assert_str_eq(s, "192.168.10.11");
@@ -599,11 +659,11 @@ START_TEST(test_ipv6)
 
 	OK(vrdma_vmk_add_ipv6(a, "FD00:0:0:0::10", 64));
 	OK(vrdma_vmk_add_ipv6(a, "2001:db8::10", 64));
-	ck_assert_int_eq(vrdma_vmk_get_ipv6_count(a), 2);
+	ck_assert_int_eq(vrdma_vmk_get_n_ipv6(a), 2);
 	OK(vrdma_vmk_get_ipv6(a, 0, &s, &p));
 	ck_assert_str_eq(s, "fd00::10"); /* canonical text */
 	ck_assert_uint_eq(p, 64);
-	ck_assert_int_eq(vrdma_vmk_get_ipv6(a, 2, &s, &p), -ENOENT);
+	FAILS(vrdma_vmk_get_ipv6(a, 2, &s, &p), -ENOENT, "vmk 'vmk1': no IPv6 address 2 (it has 2)");
 	FAILS(vrdma_vmk_add_ipv6(a, "fd00::10", 64), -EEXIST, "already one of its addresses");
 	FAILS(vrdma_vmk_add_ipv6(b, "fd00::10", 64), -EEXIST, "already used by vmk 'vmk1'");
 	FAILS(vrdma_vmk_add_ipv6(b, "::", 64), -EINVAL, "unspecified");
@@ -618,9 +678,9 @@ START_TEST(test_ipv6)
 	OK(vrdma_vmk_add_ipv6(b, "fd00:1::", 128)); /* a /128 is a host route */
 	FAILS(vrdma_vmk_remove_ipv6(a, "fd00::99"), -ENOENT, "no IPv6 address fd00::99");
 	OK(vrdma_vmk_remove_ipv6(a, "fd00::10"));
-	ck_assert_int_eq(vrdma_vmk_get_ipv6_count(a), 1);
+	ck_assert_int_eq(vrdma_vmk_get_n_ipv6(a), 1);
 	OK(vrdma_vmk_add_ipv6(b, "fd00::10", 64));
-	for (i = vrdma_vmk_get_ipv6_count(a); i < VRDMA_MAX_IPV6_ADDRS; i++) {
+	for (i = vrdma_vmk_get_n_ipv6(a); i < VRDMA_MAX_IPV6_ADDRS; i++) {
 		snprintf(addr, sizeof(addr), "fd01::%u", i + 1);
 		OK(vrdma_vmk_add_ipv6(a, addr, 64));
 	}
@@ -642,7 +702,7 @@ START_TEST(test_gateway)
 	FAILS(vrdma_vmk_set_gateway(a, "192.168.1.255"), -EINVAL, "network or broadcast");
 	FAILS(vrdma_vmk_set_gateway(a, "192.168.1.0"), -EINVAL, "network or broadcast");
 	FAILS(vrdma_vmk_set_gateway(a, "gw.example"), -EINVAL, "not an IP address");
-	ck_assert_int_eq(vrdma_vmk_get_gateway(a, AF_INET, &s), -ENOENT);
+	FAILS(vrdma_vmk_get_gateway(a, AF_INET, &s), -ENOENT, "vmk 'vmk1': no IPv4 gateway");
 	OK(vrdma_vmk_set_gateway(a, "192.168.1.1"));
 	OK(vrdma_vmk_get_gateway(a, AF_INET, &s));
 	ck_assert_str_eq(s, "192.168.1.1");
@@ -672,23 +732,23 @@ START_TEST(test_tags)
 {
 	struct vrdma_vmk *a = add_vmk(add_pg(add_sw("vSwitch1"), "PG"), NULL);
 
-	ck_assert_int_eq(vrdma_vmk_get_tags(a), 0);
+	ck_assert_uint_eq(vrdma_vmk_get_tags(a), 0);
 	OK(vrdma_vmk_add_tags(a, VRDMA_VMK_TAG_NVME_RDMA | VRDMA_VMK_TAG_ISER));
 	OK(vrdma_vmk_add_tags(a, VRDMA_VMK_TAG_MANAGEMENT));
-	ck_assert_int_eq(vrdma_vmk_get_tags(a), VRDMA_VMK_TAG_NVME_RDMA | VRDMA_VMK_TAG_ISER |
-	                                        VRDMA_VMK_TAG_MANAGEMENT);
+	ck_assert_uint_eq(vrdma_vmk_get_tags(a), VRDMA_VMK_TAG_NVME_RDMA | VRDMA_VMK_TAG_ISER |
+	                                         VRDMA_VMK_TAG_MANAGEMENT);
 	OK(vrdma_vmk_remove_tags(a, VRDMA_VMK_TAG_ISER));
-	ck_assert_int_eq(vrdma_vmk_get_tags(a), VRDMA_VMK_TAG_NVME_RDMA | VRDMA_VMK_TAG_MANAGEMENT);
+	ck_assert_uint_eq(vrdma_vmk_get_tags(a), VRDMA_VMK_TAG_NVME_RDMA | VRDMA_VMK_TAG_MANAGEMENT);
 	FAILS(vrdma_vmk_add_tags(a, 1u << 10), -EINVAL, "unknown service tag");
 	FAILS(vrdma_vmk_add_tags(a, 0), -EINVAL, "unknown service tag");
-	ck_assert_int_eq(vrdma_vmk_tag_from_name("nvme-rdma"), VRDMA_VMK_TAG_NVME_RDMA);
-	ck_assert_int_eq(vrdma_vmk_tag_from_name("NVMeRDMA"), VRDMA_VMK_TAG_NVME_RDMA);
-	ck_assert_int_eq(vrdma_vmk_tag_from_name("nvme-tcp"), VRDMA_VMK_TAG_NVME_TCP);
-	ck_assert_int_eq(vrdma_vmk_tag_from_name("Management"), VRDMA_VMK_TAG_MANAGEMENT);
-	ck_assert_int_eq(vrdma_vmk_tag_from_name("iser"), VRDMA_VMK_TAG_ISER);
-	ck_assert_int_eq(vrdma_vmk_tag_from_name("vmotion"), -EINVAL);
-	ck_assert_str_eq(vrdma_vmk_tag_to_name(VRDMA_VMK_TAG_NVME_RDMA), "nvme-rdma");
-	ck_assert_ptr_null(vrdma_vmk_tag_to_name(VRDMA_VMK_TAG_NVME_RDMA | VRDMA_VMK_TAG_ISER));
+	ck_assert_int_eq(vrdma_vmk_tag_from_string("nvme-rdma"), VRDMA_VMK_TAG_NVME_RDMA);
+	ck_assert_int_eq(vrdma_vmk_tag_from_string("NVMeRDMA"), VRDMA_VMK_TAG_NVME_RDMA);
+	ck_assert_int_eq(vrdma_vmk_tag_from_string("nvme-tcp"), VRDMA_VMK_TAG_NVME_TCP);
+	ck_assert_int_eq(vrdma_vmk_tag_from_string("Management"), VRDMA_VMK_TAG_MANAGEMENT);
+	ck_assert_int_eq(vrdma_vmk_tag_from_string("iser"), VRDMA_VMK_TAG_ISER);
+	ck_assert_int_eq(vrdma_vmk_tag_from_string("vmotion"), -EINVAL);
+	ck_assert_str_eq(vrdma_vmk_tag_to_string(VRDMA_VMK_TAG_NVME_RDMA), "nvme-rdma");
+	ck_assert_ptr_null(vrdma_vmk_tag_to_string(VRDMA_VMK_TAG_NVME_RDMA | VRDMA_VMK_TAG_ISER));
 }
 END_TEST
 
@@ -726,9 +786,9 @@ START_TEST(test_seed_workflow)
 	OK(vrdma_vmk_set_ipv4(vmk, "192.168.100.11", 24));
 	OK(vrdma_vmk_add_ipv6(vmk, "fd00:100::11", 64));
 	OK(vrdma_vmk_add_tags(vmk, VRDMA_VMK_TAG_NVME_RDMA));
-	ck_assert_str_eq(vrdma_vmk_get_ifname(vmk), "vmk1");
+	ck_assert_str_eq(vrdma_vmk_get_name(vmk), "vmk1");
 	ck_assert_str_eq(vrdma_portgroup_get_ifname(pg), "vSwitch1");
-	ck_assert_int_eq(vrdma_portgroup_get_failover_count(pg, VRDMA_UPLINK_ACTIVE), 1);
+	ck_assert_int_eq(vrdma_portgroup_get_n_failover_uplinks(pg, VRDMA_UPLINK_ACTIVE), 1);
 	OK(vrdma_portgroup_get_failover_uplink(pg, VRDMA_UPLINK_ACTIVE, 0, &s));
 	ck_assert_str_eq(s, "vmnic1");
 	ck_assert_str_eq(vrdma_ctx_get_error(ctx), "");
@@ -752,7 +812,8 @@ static Suite *make_model_suite(void)
 	tcase_add_test(tc, test_portgroups);
 	tcase_add_test(tc, test_portgroup_limit);
 	tcase_add_test(tc, test_removal);
-	tcase_add_test(tc, test_handles_outlive_config);
+	tcase_add_test(tc, test_handles_stable);
+	tcase_add_test(tc, test_indexes);
 	tcase_add_test(tc, test_vmk_names);
 	tcase_add_test(tc, test_vmk_limit);
 	tcase_add_test(tc, test_vmk_mac);

@@ -122,11 +122,11 @@ with tempfile.TemporaryDirectory() as d:
           'dvs slots')
     check(ds['portgroups'][0]['vlan'] == '10-20,30', 'trunk ranges sorted')
 
-    # a broken file is reported with path and line, and not overwritten
+    # a broken file is reported with its JSON path, and not overwritten
     with open(cfg, 'w') as f:
         f.write('{"schema": "vrdma-config/1",\n "generation": 1,\n "switches": [{"name": "a",\n'
                 ' "type": "standard", "mtu": 1}]}\n')
-    run(cfg, *S, 'add', '-v', 'b', rc=1, err='switches[0].mtu (line 4)')
+    run(cfg, *S, 'add', '-v', 'b', rc=1, err='vrdma.json: $.switches[0].mtu: ')
 
 print('failures:', failures)
 sys.exit(1 if failures else 0)

@@ -1,19 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Unit tests of the data-path module that need no RDMA: the statistics and
- * the data verifier (lib/perf-stats.c, compiled in), vrdma-perf's option
- * parser (examples/vrdma-perf/opts.c, compiled in) and the public API's
- * argument checking and defaults.
+ * Unit tests of vrdma-perf that need no RDMA: the statistics and the data
+ * verifier (examples/vrdma-perf/perf-stats.c) and the option parser and
+ * test names (examples/vrdma-perf/opts.c), compiled in.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <vrdma/vrdma.h>
-
 #include "opts.h"
-#include "internal.h"
+#include "perf.h"
 #include "testutil.h"
 
 #define EPS 1e-9
@@ -254,7 +251,7 @@ START_TEST(test_opts_defaults)
 	struct vperf_opts o;
 
 	ck_assert_int_eq(PARSE(&o, "write_bw"), 0);
-	ck_assert_int_eq(o.test, VRDMA_PERF_WRITE_BW);
+	ck_assert_int_eq(o.test, PERF_WRITE_BW);
 	ck_assert_ptr_null(o.device);
 	ck_assert_uint_eq(o.port, 1);
 	ck_assert_int_eq(o.gid_index, -1);
@@ -264,7 +261,7 @@ START_TEST(test_opts_defaults)
 	ck_assert_ptr_null(o.vmk);
 
 	ck_assert_int_eq(PARSE(&o, "send_lat"), 0);
-	ck_assert_int_eq(o.test, VRDMA_PERF_SEND_LAT);
+	ck_assert_int_eq(o.test, PERF_SEND_LAT);
 	ck_assert_uint_eq(o.size, 2);
 }
 END_TEST
@@ -276,7 +273,7 @@ START_TEST(test_opts_perftest_style)
 	ck_assert_int_eq(PARSE(&o, "-d", "rxe0", "-i", "1", "-x", "3", "-s", "4096", "-n",
 	                       "2000", "-q", "4", "-t", "64", "-I", "128", "-Q", "16", "-e",
 	                       "--report_gbits", "-j", "read_bw"), 0);
-	ck_assert_int_eq(o.test, VRDMA_PERF_READ_BW);
+	ck_assert_int_eq(o.test, PERF_READ_BW);
 	ck_assert_str_eq(o.device, "rxe0");
 	ck_assert_int_eq(o.gid_index, 3);
 	ck_assert_uint_eq(o.size, 4096);
@@ -289,7 +286,7 @@ START_TEST(test_opts_perftest_style)
 
 	/* TEST first, options after it */
 	ck_assert_int_eq(PARSE(&o, "send_bw", "-a", "-D", "2.5"), 0);
-	ck_assert_int_eq(o.test, VRDMA_PERF_SEND_BW);
+	ck_assert_int_eq(o.test, PERF_SEND_BW);
 	ck_assert(o.all);
 	ck_assert_double_eq_tol(o.duration, 2.5, EPS);
 }
@@ -366,122 +363,87 @@ START_TEST(test_opts_vmk)
 }
 END_TEST
 
-/* ---- public API without RDMA --------------------------------------------- */
-
-START_TEST(test_api_names)
+START_TEST(test_opts_test_names)
 {
 	int t;
 
-	for (t = VRDMA_PERF_WRITE_BW; t <= VRDMA_PERF_SEND_LAT; t++) {
-		const char *n = vrdma_perf_test_name(t);
+	for (t = PERF_WRITE_BW; t <= PERF_SEND_LAT; t++) {
+		const char *n = perf_test_name(t);
 
 		ck_assert_ptr_nonnull(n);
-		ck_assert_int_eq(vrdma_perf_test_from_name(n), t);
-		ck_assert_int_eq(vrdma_perf_test_is_latency(t), t >= VRDMA_PERF_WRITE_LAT);
+		ck_assert_int_eq(perf_test_from_name(n), t);
+		ck_assert_int_eq(perf_test_is_latency(t), t >= PERF_WRITE_LAT);
 	}
-	ck_assert_ptr_null(vrdma_perf_test_name(99));
-	ck_assert_int_eq(vrdma_perf_test_from_name("nope"), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_test_from_name(NULL), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_test_is_latency(-1), -EINVAL);
+	ck_assert_ptr_null(perf_test_name(PERF_N_TESTS));
+	ck_assert_ptr_null(perf_test_name(99));
+	ck_assert_int_eq(perf_test_from_name("nope"), -EINVAL);
+	ck_assert_int_eq(perf_test_from_name(NULL), -EINVAL);
 }
 END_TEST
 
-START_TEST(test_api_null_args)
-{
-	struct vrdma_perf *p = (struct vrdma_perf *)1;
-	struct vrdma_perf_result *r = NULL;
-	double d;
-	uint64_t u;
+/* ---- run parameters (perftest's defaults) ------------------------------- */
 
-	ck_assert_int_eq(vrdma_perf_new(NULL, &p), -EINVAL);
-	ck_assert_ptr_null(p);
-	ck_assert_ptr_null(vrdma_perf_ref(NULL));
-	ck_assert_ptr_null(vrdma_perf_unref(NULL));
-	ck_assert_int_eq(vrdma_perf_set_size(NULL, 2), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_open(NULL), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_close(NULL), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_run(NULL, VRDMA_PERF_WRITE_BW, &r), -EINVAL);
-	ck_assert_ptr_null(vrdma_perf_get_device(NULL));
-	ck_assert_ptr_null(vrdma_perf_get_gid_address(NULL));
-	ck_assert_ptr_null(vrdma_perf_result_ref(NULL));
-	ck_assert_ptr_null(vrdma_perf_result_unref(NULL));
-	ck_assert_int_eq(vrdma_perf_result_get_test(NULL), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_result_get_verified(NULL), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_result_get_bw_avg(NULL, &d), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_result_get_lat_p999(NULL, &d), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_result_get_bytes(NULL, &u), -EINVAL);
+START_TEST(test_params_defaults)
+{
+	struct vperf_opts o;
+	struct perf_params pp;
+
+	ck_assert_int_eq(PARSE(&o, "write_bw"), 0);
+	perf_params(&o, o.size, &pp);
+	ck_assert_str_eq(pp.name, "write_bw");
+	ck_assert(!pp.latency);
+	ck_assert_uint_eq(pp.size, 65536);
+	ck_assert_uint_eq(pp.iterations, 5000);
+	ck_assert_uint_eq(pp.warmup, 500);
+	ck_assert_uint_eq(pp.tx_depth, 128);
+	ck_assert_uint_eq(pp.inline_size, 0);
+	ck_assert_uint_eq(pp.cq_mod, 100);
+	ck_assert_uint_eq(pp.num_qps, 1);
+
+	ck_assert_int_eq(PARSE(&o, "send_lat"), 0);
+	perf_params(&o, o.size, &pp);
+	ck_assert(pp.latency);
+	ck_assert_uint_eq(pp.size, 2);
+	ck_assert_uint_eq(pp.iterations, 1000);
+	ck_assert_uint_eq(pp.warmup, 100);
+	ck_assert_uint_eq(pp.tx_depth, 1);
+	ck_assert_uint_eq(pp.inline_size, 220);
+	ck_assert_uint_eq(pp.cq_mod, 1); /* never past the depth */
+
+	ck_assert_int_eq(PARSE(&o, "read_lat", "-I", "64"), 0);
+	perf_params(&o, o.size, &pp);
+	ck_assert_uint_eq(pp.inline_size, 0); /* reads are never inline */
 }
 END_TEST
 
-START_TEST(test_api_defaults_and_checks)
+START_TEST(test_params_options)
 {
-	struct vrdma_ctx *ctx;
-	struct vrdma_perf *p;
-	struct vrdma_perf_result *r = NULL;
-	unsigned int u;
-	uint64_t n;
-	size_t sz;
-	int idx, ret;
+	struct vperf_opts o;
+	struct perf_params pp;
 
-	ck_assert_int_eq(vrdma_ctx_new(&ctx), 0);
-	vrdma_ctx_set_log_fn(ctx, NULL, NULL);
-	ck_assert_int_eq(vrdma_perf_new(ctx, &p), 0);
-	ck_assert_ptr_eq(vrdma_perf_get_ctx(p), ctx);
+	ck_assert_int_eq(PARSE(&o, "send_bw", "-t", "16", "-q", "3", "-I", "64", "-e"), 0);
+	perf_params(&o, 4096, &pp);
+	ck_assert_uint_eq(pp.size, 4096);
+	ck_assert_uint_eq(pp.tx_depth, 16);
+	ck_assert_uint_eq(pp.cq_mod, 16);
+	ck_assert_uint_eq(pp.num_qps, 3);
+	ck_assert_uint_eq(pp.inline_size, 64);
+	ck_assert(pp.events);
 
-	ck_assert_int_eq(vrdma_perf_get_iterations(p, VRDMA_PERF_WRITE_BW, &n), 0);
-	ck_assert_uint_eq(n, 5000);
-	ck_assert_int_eq(vrdma_perf_get_iterations(p, VRDMA_PERF_SEND_LAT, &n), 0);
-	ck_assert_uint_eq(n, 1000);
-	ck_assert_int_eq(vrdma_perf_get_tx_depth(p, VRDMA_PERF_READ_BW, &u), 0);
-	ck_assert_uint_eq(u, 128);
-	ck_assert_int_eq(vrdma_perf_get_tx_depth(p, VRDMA_PERF_READ_LAT, &u), 0);
-	ck_assert_uint_eq(u, 1);
-	ck_assert_int_eq(vrdma_perf_get_inline_size(p, VRDMA_PERF_SEND_LAT, &u), 0);
-	ck_assert_uint_eq(u, 220);
-	ck_assert_int_eq(vrdma_perf_get_inline_size(p, VRDMA_PERF_READ_LAT, &u), 0);
-	ck_assert_uint_eq(u, 0);
-	ck_assert_int_eq(vrdma_perf_get_cq_moderation(p, &u), 0);
-	ck_assert_uint_eq(u, 100);
-	ck_assert_int_eq(vrdma_perf_get_gid_index(p, &idx), 0);
-	ck_assert_int_eq(idx, VRDMA_PERF_AUTO);
-	ck_assert_int_eq(vrdma_perf_get_size(p, &sz), 0);
-	ck_assert_uint_eq(sz, 65536);
+	/* duration mode: no iteration count, warm-up 2 x depth x QPs */
+	ck_assert_int_eq(PARSE(&o, "write_bw", "-D", "2", "-q", "2"), 0);
+	perf_params(&o, o.size, &pp);
+	ck_assert_uint_eq(pp.iterations, 0);
+	ck_assert_double_eq_tol(pp.duration, 2.0, EPS);
+	ck_assert_uint_eq(pp.warmup, 2 * 128 * 2);
 
-	ck_assert_int_eq(vrdma_perf_set_size(p, 0), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(vrdma_ctx_get_error(ctx), "message size 0"));
-	ck_assert_int_eq(vrdma_perf_set_size(p, (8u << 20) + 1), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_set_size(p, 8u << 20), 0);
-	ck_assert_int_eq(vrdma_perf_set_num_qps(p, 0), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(vrdma_ctx_get_error(ctx), "number of QPs"));
-	ck_assert_int_eq(vrdma_perf_set_duration(p, -1.0), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_set_duration(p, NAN), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_set_gid_index(p, -5), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_set_gid(p, "", 1, 0), -EINVAL);
-	ck_assert_int_eq(vrdma_perf_set_gid(p, "rxe9", 1, 300), 0);
-	ck_assert_str_eq(vrdma_perf_get_device(p), "rxe9");
-	ck_assert_int_eq(vrdma_perf_get_gid_index(p, &idx), 0);
-	ck_assert_int_eq(idx, 300);
-	ck_assert_ptr_null(vrdma_perf_get_gid_address(p));
-
-	/* latency tests take one QP pair */
-	ck_assert_int_eq(vrdma_perf_set_num_qps(p, 2), 0);
-	ret = vrdma_perf_run(p, VRDMA_PERF_SEND_LAT, &r);
-	ck_assert_int_eq(ret, -EINVAL);
-	ck_assert_ptr_null(r);
-	ck_assert_ptr_nonnull(strstr(vrdma_ctx_get_error(ctx), "one QP pair"));
-	ck_assert_int_eq(vrdma_perf_set_num_qps(p, 1), 0);
-
-	/* No such device (or no RDMA at all on this host): a message, no result. */
-	ret = vrdma_perf_run(p, VRDMA_PERF_WRITE_BW, &r);
-	ck_assert_int_lt(ret, 0);
-	ck_assert_ptr_null(r);
-	ck_assert(strstr(vrdma_ctx_get_error(ctx), "'rxe9' not found") ||
-	          strstr(vrdma_ctx_get_error(ctx), "cannot list RDMA devices"));
-
-	ck_assert_ptr_eq(vrdma_perf_ref(p), p);
-	ck_assert_ptr_null(vrdma_perf_unref(p));
-	ck_assert_ptr_null(vrdma_perf_unref(p));
-	ck_assert_ptr_null(vrdma_ctx_unref(ctx));
+	ck_assert_int_eq(PARSE(&o, "write_bw", "-n", "50000", "-w", "7"), 0);
+	perf_params(&o, o.size, &pp);
+	ck_assert_uint_eq(pp.iterations, 50000);
+	ck_assert_uint_eq(pp.warmup, 7);
+	ck_assert_int_eq(PARSE(&o, "write_bw", "-n", "50000"), 0);
+	perf_params(&o, o.size, &pp);
+	ck_assert_uint_eq(pp.warmup, 1000); /* 10%, at most 1000 */
 }
 END_TEST
 
@@ -512,12 +474,12 @@ static Suite *make_perf_suite(void)
 	tcase_add_test(tc, test_opts_gid_index_any);
 	tcase_add_test(tc, test_opts_errors);
 	tcase_add_test(tc, test_opts_vmk);
+	tcase_add_test(tc, test_opts_test_names);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("api");
-	tcase_add_test(tc, test_api_names);
-	tcase_add_test(tc, test_api_null_args);
-	tcase_add_test(tc, test_api_defaults_and_checks);
+	tc = tcase_create("params");
+	tcase_add_test(tc, test_params_defaults);
+	tcase_add_test(tc, test_params_options);
 	suite_add_tcase(s, tc);
 	return s;
 }

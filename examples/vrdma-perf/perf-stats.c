@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Data path: pure helpers -- latency statistics, peak bandwidth, the data
- * pattern and its verification.  No verbs, no context: the unit tests
- * compile this file directly.
+ * vrdma-perf: pure helpers -- latency statistics, peak bandwidth, the data
+ * pattern and its verification.  No verbs: the unit tests compile this
+ * file directly.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "perf.h"
 
 static int cmp_double(const void *a, const void *b)
 {
