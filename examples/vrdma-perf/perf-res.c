@@ -327,7 +327,6 @@ void perf_res_free(struct perf_res *res)
 		ibv_close_device(res->vctx_b);
 	if (res->vctx)
 		ibv_close_device(res->vctx);
-	free(res->ep->device);
 	free(res);
 }
 
