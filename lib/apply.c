@@ -154,11 +154,9 @@ static int plan_locked(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 		plan_free(plan);
 		return r;
 	}
-	/* absent optional values read while planning are no error */
-	vrdma_error_clear(ctx);
 	dbg(ctx, "apply plan: %u steps, %u notes", plan->n_steps, plan->n_notes);
 	*ret = plan;
-	return 0;
+	return vrdma_success(ctx, 0); /* absent optional values read while planning */
 }
 
 VRDMA_EXPORT int vrdma_apply_plan(struct vrdma_ctx *ctx, struct vrdma_config *cfg,

@@ -178,7 +178,6 @@ static bool check_uplink(struct chk *c)
 		struct vrdma_netdev *nd = NULL;
 		bool exists = vrdma_host_find_netdev(c->b->host, bd->uplink_name, &nd) == 0;
 
-		vrdma_error_clear(c->b->ctx); /* -ENOENT: no such netdev */
 		d = add(c, R_UPLINK_MISSING);
 		OBJ(d, "uplink", bd->uplink_name);
 		OBJ(d, "switch", c->sw);
@@ -341,7 +340,6 @@ static void check_realisation(struct chk *c)
 		if (vrdma_adapter_find_gid_index(bd->adapter, (unsigned int)vrdma_port_get_number(bd->port),
 		                                 a->str, VRDMA_GID_ROCE_V2, &gi) == 0)
 			continue;
-		vrdma_error_clear(c->b->ctx); /* -ENOENT: not on this port */
 		other = gid_elsewhere(c->b->host, bd->adapter, a, &p, &idx);
 		if (!other)
 			continue;

@@ -73,14 +73,11 @@ static void resolve_netdev(struct vrdma_binding *bd)
 		dbg(ctx, "vmk %s: not realisable: %s", name, vrdma_ctx_get_error(ctx));
 		if (vrdma_host_find_netdev(bd->set->host, name, &bd->netdev) < 0)
 			bd->netdev = NULL;
-		vrdma_error_clear(ctx);
 		return;
 	}
 	bd->strategy = real.strategy;
-	if (vrdma_host_find_netdev(bd->set->host, real.netdev, &bd->netdev) < 0) {
+	if (vrdma_host_find_netdev(bd->set->host, real.netdev, &bd->netdev) < 0)
 		bd->netdev = NULL;
-		vrdma_error_clear(ctx);
-	}
 	dbg(ctx, "vmk %s: apply realises it on %s%s", name, real.netdev,
 	    bd->netdev ? "" : " (absent)");
 }
@@ -133,8 +130,7 @@ static void resolve_uplink(struct vrdma_binding *bd)
 		dev = name;
 	bd->uplink_name = strdup(dev);
 	if (vrdma_host_find_uplink(host, dev, &bd->uplink) < 0) {
-		bd->uplink = NULL;
-		vrdma_error_clear(bd->set->ctx); /* -ENOENT: not a NIC of this host */
+		bd->uplink = NULL; /* not a NIC of this host */
 		return;
 	}
 	bd->uplink_netdev = vrdma_uplink_get_netdev(bd->uplink);
@@ -306,7 +302,7 @@ VRDMA_EXPORT int vrdma_bindings_new(struct vrdma_host *host, struct vrdma_config
 		return vrdma_error(ctx, r, "bindings: out of memory");
 	}
 	*ret = b;
-	return 0;
+	return vrdma_success(ctx, 0);
 }
 
 VRDMA_EXPORT struct vrdma_bindings *vrdma_bindings_ref(struct vrdma_bindings *b)

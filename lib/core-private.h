@@ -56,6 +56,17 @@ int vrdma_error(struct vrdma_ctx *ctx, int error, const char *format, ...)
 	VRDMA_PRINTF(3, 4);
 /* Forget the last error message (called at the start of a public operation). */
 void vrdma_error_clear(struct vrdma_ctx *ctx);
+/*
+ * The success exit of a public call that made other public calls on its way
+ * (lookups and getters that may answer -ENOENT, and record why): forget what
+ * they recorded, so a call that succeeds never leaves a stale message
+ * (HACKING.md rule 6).  Returns `r`.
+ */
+static inline int vrdma_success(struct vrdma_ctx *ctx, int r)
+{
+	vrdma_error_clear(ctx);
+	return r;
+}
 
 /* ---- util.c: strings and paths --------------------------------------- */
 

@@ -318,7 +318,7 @@ VRDMA_EXPORT int vrdma_bindings_choose_source(struct vrdma_bindings *b, const ch
 	r = source_new(b, &c, service, canon, tag, ret);
 	if (r < 0)
 		return vrdma_error(b->ctx, r, "target %s: out of memory", canon);
-	return 0;
+	return vrdma_success(b->ctx, 0);
 }
 
 VRDMA_EXPORT struct vrdma_source *vrdma_source_ref(struct vrdma_source *s)
