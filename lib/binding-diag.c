@@ -202,6 +202,8 @@ void binding_diag_object(struct binding_diag_list *list, struct vrdma_diag *d, c
 }
 
 static void set_text(struct binding_diag_list *list, char **dst, const char *fmt, va_list ap)
+	VRDMA_PRINTF(3, 0);
+static void set_text(struct binding_diag_list *list, char **dst, const char *fmt, va_list ap)
 {
 	char *s = NULL;
 

@@ -18,6 +18,9 @@ struct logrec {
 
 static void capture(struct vrdma_ctx *ctx, int priority, const char *file,
                     int line, const char *fn, const char *format, va_list args)
+	VRDMA_PRINTF(6, 0);
+static void capture(struct vrdma_ctx *ctx, int priority, const char *file,
+                    int line, const char *fn, const char *format, va_list args)
 {
 	struct logrec *rec;
 	void *data;
