@@ -198,16 +198,14 @@ VRDMA_EXPORT int vrdma_apply_plan_get_n_steps(struct vrdma_apply_plan *plan)
 VRDMA_EXPORT int vrdma_apply_plan_get_step(struct vrdma_apply_plan *plan, unsigned int i,
                                            struct vrdma_apply_step **ret)
 {
+	int r;
+
 	if (!plan)
 		return -EINVAL;
 	vrdma_error_clear(plan->ctx);
-	if (!ret)
-		return vrdma_error(plan->ctx, -EINVAL, "apply plan: no place for step %u "
-		                   "(ret is NULL)", i);
-	if (i >= plan->n_steps)
-		return vrdma_error(plan->ctx, -ENOENT, "apply plan: no step %u (it has %u "
-		                   "steps, indexes 0-%d)", i, plan->n_steps,
-		                   (int)plan->n_steps - 1);
+	r = vrdma_index_check(plan->ctx, ret, i, plan->n_steps, "step", "apply plan");
+	if (r < 0)
+		return r;
 	*ret = &plan->steps[i];
 	return 0;
 }
@@ -220,15 +218,14 @@ VRDMA_EXPORT int vrdma_apply_plan_get_n_notes(struct vrdma_apply_plan *plan)
 VRDMA_EXPORT int vrdma_apply_plan_get_note(struct vrdma_apply_plan *plan, unsigned int i,
                                            const char **ret)
 {
+	int r;
+
 	if (!plan)
 		return -EINVAL;
 	vrdma_error_clear(plan->ctx);
-	if (!ret)
-		return vrdma_error(plan->ctx, -EINVAL, "apply plan: no place for note %u "
-		                   "(ret is NULL)", i);
-	if (i >= plan->n_notes)
-		return vrdma_error(plan->ctx, -ENOENT, "apply plan: no note %u (it has %u "
-		                   "notes)", i, plan->n_notes);
+	r = vrdma_index_check(plan->ctx, ret, i, plan->n_notes, "note", "apply plan");
+	if (r < 0)
+		return r;
 	*ret = plan->notes[i];
 	return 0;
 }

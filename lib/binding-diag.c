@@ -92,13 +92,14 @@ VRDMA_EXPORT int vrdma_ctx_get_n_rules(struct vrdma_ctx *ctx)
 
 VRDMA_EXPORT int vrdma_ctx_get_rule(struct vrdma_ctx *ctx, unsigned int i, struct vrdma_rule **ret)
 {
+	int r;
+
 	if (!ctx)
 		return -EINVAL;
 	vrdma_error_clear(ctx);
-	if (!ret)
-		return vrdma_error(ctx, -EINVAL, "rule %u: no place to return it", i);
-	if (i >= R__COUNT)
-		return vrdma_error(ctx, -ENOENT, "rule %u: no such rule (there are %d)", i, R__COUNT);
+	r = vrdma_index_check(ctx, ret, i, R__COUNT, "rule", "rule catalogue");
+	if (r < 0)
+		return r;
 	*ret = rule_handle((int)i);
 	return 0;
 }
@@ -306,15 +307,15 @@ VRDMA_EXPORT int vrdma_diag_get_n_objects(struct vrdma_diag *d)
 VRDMA_EXPORT int vrdma_diag_get_object(struct vrdma_diag *d, unsigned int i, const char **kind,
                                        const char **name)
 {
+	int r;
+
 	if (!d)
 		return -EINVAL;
 	vrdma_error_clear(d->ctx);
-	if (!kind || !name)
-		return vrdma_error(d->ctx, -EINVAL, "finding %s: no place to return object %u",
-		                   rules[d->rule].code, i);
-	if (i >= d->n_objects)
-		return vrdma_error(d->ctx, -ENOENT, "finding %s: no object %u (it has %u)",
-		                   rules[d->rule].code, i, d->n_objects);
+	r = vrdma_index_check(d->ctx, kind && name ? kind : NULL, i, d->n_objects, "object",
+	                      "finding %s", rules[d->rule].code);
+	if (r < 0)
+		return r;
 	*kind = d->kinds[i];
 	*name = d->names[i];
 	return 0;

@@ -342,14 +342,14 @@ VRDMA_EXPORT int vrdma_bindings_get_n_bindings(struct vrdma_bindings *b)
 VRDMA_EXPORT int vrdma_bindings_get_binding(struct vrdma_bindings *b, unsigned int i,
                                             struct vrdma_binding **ret)
 {
+	int r;
+
 	if (!b)
 		return -EINVAL;
 	vrdma_error_clear(b->ctx);
-	if (!ret)
-		return vrdma_error(b->ctx, -EINVAL, "binding %u: no place to return it", i);
-	if (i >= b->n)
-		return vrdma_error(b->ctx, -ENOENT, "binding %u: no such binding (there are %u)", i,
-		                   b->n);
+	r = vrdma_index_check(b->ctx, ret, i, b->n, "binding", "bindings");
+	if (r < 0)
+		return r;
 	*ret = &b->items[i];
 	return 0;
 }
@@ -381,14 +381,14 @@ VRDMA_EXPORT int vrdma_bindings_get_n_diags(struct vrdma_bindings *b)
 VRDMA_EXPORT int vrdma_bindings_get_diag(struct vrdma_bindings *b, unsigned int i,
                                          struct vrdma_diag **ret)
 {
+	int r;
+
 	if (!b)
 		return -EINVAL;
 	vrdma_error_clear(b->ctx);
-	if (!ret)
-		return vrdma_error(b->ctx, -EINVAL, "finding %u: no place to return it", i);
-	if (i >= b->diags.n)
-		return vrdma_error(b->ctx, -ENOENT, "finding %u: no such finding (there are %u)", i,
-		                   b->diags.n);
+	r = vrdma_index_check(b->ctx, ret, i, b->diags.n, "finding", "bindings");
+	if (r < 0)
+		return r;
 	*ret = b->diags.items[i];
 	return 0;
 }
@@ -573,15 +573,15 @@ VRDMA_EXPORT int vrdma_binding_get_n_diags(struct vrdma_binding *bd)
 VRDMA_EXPORT int vrdma_binding_get_diag(struct vrdma_binding *bd, unsigned int i,
                                         struct vrdma_diag **ret)
 {
+	int r;
+
 	if (!bd)
 		return -EINVAL;
 	vrdma_error_clear(bd->set->ctx);
-	if (!ret)
-		return vrdma_error(bd->set->ctx, -EINVAL, "vmk '%s': no place to return finding %u",
-		                   vrdma_vmk_get_name(bd->vmk), i);
-	if (i >= bd->n_diags)
-		return vrdma_error(bd->set->ctx, -ENOENT, "vmk '%s': no finding %u (it has %u)",
-		                   vrdma_vmk_get_name(bd->vmk), i, bd->n_diags);
+	r = vrdma_index_check(bd->set->ctx, ret, i, bd->n_diags, "finding", "vmk '%s'",
+	                      vrdma_vmk_get_name(bd->vmk));
+	if (r < 0)
+		return r;
 	*ret = bd->diags[i];
 	return 0;
 }

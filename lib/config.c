@@ -102,14 +102,14 @@ VRDMA_EXPORT int vrdma_config_get_n_switches(struct vrdma_config *cfg)
 VRDMA_EXPORT int vrdma_config_get_switch(struct vrdma_config *cfg, unsigned int i,
                                          struct vrdma_switch **ret)
 {
+	int r;
+
 	if (!cfg)
 		return -EINVAL;
 	vrdma_error_clear(cfg->ctx);
-	if (!ret)
-		return vrdma_error(cfg->ctx, -EINVAL, "configuration: NULL result pointer");
-	if (i >= cfg->n_switches)
-		return vrdma_error(cfg->ctx, -ENOENT, "configuration: no switch %u (it has %u)",
-		                   i, cfg->n_switches);
+	r = vrdma_index_check(cfg->ctx, ret, i, cfg->n_switches, "switch", "configuration");
+	if (r < 0)
+		return r;
 	*ret = cfg->switches[i];
 	return 0;
 }
@@ -170,14 +170,14 @@ VRDMA_EXPORT int vrdma_config_get_n_vmks(struct vrdma_config *cfg)
 VRDMA_EXPORT int vrdma_config_get_vmk(struct vrdma_config *cfg, unsigned int i,
                                       struct vrdma_vmk **ret)
 {
+	int r;
+
 	if (!cfg)
 		return -EINVAL;
 	vrdma_error_clear(cfg->ctx);
-	if (!ret)
-		return vrdma_error(cfg->ctx, -EINVAL, "configuration: NULL result pointer");
-	if (i >= cfg->n_vmks)
-		return vrdma_error(cfg->ctx, -ENOENT, "configuration: no vmk %u (it has %u)",
-		                   i, cfg->n_vmks);
+	r = vrdma_index_check(cfg->ctx, ret, i, cfg->n_vmks, "vmk", "configuration");
+	if (r < 0)
+		return r;
 	*ret = cfg->vmks[i];
 	return 0;
 }

@@ -62,6 +62,14 @@ void vrdma_error_clear(struct vrdma_ctx *ctx);
  * they recorded, so a call that succeeds never leaves a stale message
  * (HACKING.md rule 6).  Returns `r`.
  */
+/*
+ * The argument checks of an index getter (HACKING.md rules 3 and 6): 0 when
+ * `ret` is not NULL and i < n, else -EINVAL ("<owner>: no place to return
+ * <what> <i>") or -ENOENT ("<owner>: no <what> <i> (it has <n>)"), where
+ * owner_fmt formats the owning object ("switch 'vSwitch1'").
+ */
+int vrdma_index_check(struct vrdma_ctx *ctx, const void *ret, unsigned int i, unsigned int n,
+                      const char *what, const char *owner_fmt, ...) VRDMA_PRINTF(6, 7);
 static inline int vrdma_success(struct vrdma_ctx *ctx, int r)
 {
 	vrdma_error_clear(ctx);

@@ -404,15 +404,14 @@ VRDMA_EXPORT int vrdma_source_get_n_diags(struct vrdma_source *s)
 VRDMA_EXPORT int vrdma_source_get_diag(struct vrdma_source *s, unsigned int i,
                                        struct vrdma_diag **ret)
 {
+	int r;
+
 	if (!s)
 		return -EINVAL;
 	vrdma_error_clear(s->set->ctx);
-	if (!ret)
-		return vrdma_error(s->set->ctx, -EINVAL, "target %s: no place to return finding %u",
-		                   s->target, i);
-	if (i >= s->diags.n)
-		return vrdma_error(s->set->ctx, -ENOENT, "target %s: no finding %u (its source has %u)",
-		                   s->target, i, s->diags.n);
+	r = vrdma_index_check(s->set->ctx, ret, i, s->diags.n, "finding", "target %s", s->target);
+	if (r < 0)
+		return r;
 	*ret = s->diags.items[i];
 	return 0;
 }

@@ -290,14 +290,11 @@ VRDMA_EXPORT int vrdma_portgroup_get_vlan_trunk_range(struct vrdma_portgroup *pg
 	int n;
 
 	PG_CHECK(pg);
-	if (!first || !last)
-		return vrdma_error(pg->ctx, -EINVAL, "port group '%s': NULL result pointer",
-		                   pg->name);
 	n = vrdma_portgroup_get_n_vlan_trunk_ranges(pg);
-	if (i >= (unsigned int)n)
-		return vrdma_error(pg->ctx, -ENOENT,
-		                   "port group '%s': no VLAN trunk range %u (it has %d)",
-		                   pg->name, i, n);
+	n = vrdma_index_check(pg->ctx, first && last ? first : NULL, i, (unsigned int)n,
+	                      "VLAN trunk range", "port group '%s'", pg->name);
+	if (n < 0)
+		return n;
 	if (pg->n_ranges == 0) {
 		/* a vSS trunk (VLAN ID 4095) */
 		*first = 0;

@@ -287,12 +287,12 @@ VRDMA_EXPORT int vrdma_switch_get_n_uplinks(struct vrdma_switch *sw)
 VRDMA_EXPORT int vrdma_switch_get_uplink(struct vrdma_switch *sw, unsigned int i,
                                          const char **ret)
 {
+	int r;
+
 	SW_CHECK(sw);
-	if (!ret)
-		return vrdma_error(sw->ctx, -EINVAL, "switch '%s': NULL result pointer", sw->name);
-	if (i >= sw->n_uplinks)
-		return vrdma_error(sw->ctx, -ENOENT, "switch '%s': no uplink %u (it has %u)",
-		                   sw->name, i, sw->n_uplinks);
+	r = vrdma_index_check(sw->ctx, ret, i, sw->n_uplinks, "uplink", "switch '%s'", sw->name);
+	if (r < 0)
+		return r;
 	*ret = sw->uplinks[i].name;
 	return 0;
 }
@@ -511,12 +511,12 @@ VRDMA_EXPORT int vrdma_switch_get_n_portgroups(struct vrdma_switch *sw)
 VRDMA_EXPORT int vrdma_switch_get_portgroup(struct vrdma_switch *sw, unsigned int i,
                                             struct vrdma_portgroup **ret)
 {
+	int r;
+
 	SW_CHECK(sw);
-	if (!ret)
-		return vrdma_error(sw->ctx, -EINVAL, "switch '%s': NULL result pointer", sw->name);
-	if (i >= sw->n_pgs)
-		return vrdma_error(sw->ctx, -ENOENT, "switch '%s': no port group %u (it has %u)",
-		                   sw->name, i, sw->n_pgs);
+	r = vrdma_index_check(sw->ctx, ret, i, sw->n_pgs, "port group", "switch '%s'", sw->name);
+	if (r < 0)
+		return r;
 	*ret = sw->pgs[i];
 	return 0;
 }

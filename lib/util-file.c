@@ -264,3 +264,19 @@ void vrdma_lock_release(int fd)
 	if (fd >= 0)
 		close(fd); /* releases the flock */
 }
+
+int vrdma_index_check(struct vrdma_ctx *ctx, const void *ret, unsigned int i, unsigned int n,
+                      const char *what, const char *owner_fmt, ...)
+{
+	char owner[160];
+	va_list ap;
+
+	if (ret && i < n)
+		return 0;
+	va_start(ap, owner_fmt);
+	vsnprintf(owner, sizeof(owner), owner_fmt, ap);
+	va_end(ap);
+	if (!ret)
+		return vrdma_error(ctx, -EINVAL, "%s: no place to return %s %u", owner, what, i);
+	return vrdma_error(ctx, -ENOENT, "%s: no %s %u (it has %u)", owner, what, i, n);
+}

@@ -541,12 +541,13 @@ VRDMA_EXPORT int vrdma_vmk_get_n_ipv6(struct vrdma_vmk *vmk)
 VRDMA_EXPORT int vrdma_vmk_get_ipv6(struct vrdma_vmk *vmk, unsigned int i,
                                     const char **addr, unsigned int *prefix)
 {
+	int r;
+
 	VMK_CHECK(vmk);
-	if (!addr)
-		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL result pointer", vmk->name);
-	if (i >= vmk->n_ip6)
-		return vrdma_error(vmk->ctx, -ENOENT, "vmk '%s': no IPv6 address %u (it has %u)",
-		                   vmk->name, i, vmk->n_ip6);
+	r = vrdma_index_check(vmk->ctx, addr, i, vmk->n_ip6, "IPv6 address", "vmk '%s'",
+	                      vmk->name);
+	if (r < 0)
+		return r;
 	*addr = vmk->ip6[i].text;
 	if (prefix)
 		*prefix = vmk->ip6[i].prefix;
