@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * apply: the live kernel view (links with kind, lower device, VLAN id,
- * macvlan mode, MAC, MTU, flags and interface alias, plus their addresses),
+ * macvlan mode, MAC, MTU, flags, group and interface alias, plus their
+ * addresses),
  * read with two rtnetlink dumps; then the routes of the per-vmk table range
  * and the rules apply made, two more dumps.  Discovery's host view has no
  * interface aliases and may be a saved snapshot, so apply reads the kernel
@@ -21,9 +22,12 @@
 
 #include "apply-private.h"
 
+/* Owned: created with apply's device group, or (devices created before the
+ * group mark existed) carrying its alias. */
 bool apply_klink_is_managed(const struct apply_klink *l)
 {
-	return strncmp(l->alias, VRDMA_APPLY_ALIAS_PREFIX,
+	return l->group == APPLY_LINK_GROUP ||
+	       strncmp(l->alias, VRDMA_APPLY_ALIAS_PREFIX,
 	               strlen(VRDMA_APPLY_ALIAS_PREFIX)) == 0;
 }
 
@@ -82,6 +86,7 @@ static void fill_link(struct apply_klink *l, struct rtnl_link *link)
 	}
 	l->mtu = (int)rtnl_link_get_mtu(link);
 	l->flags = rtnl_link_get_flags(link);
+	l->group = rtnl_link_get_group(link);
 	s = rtnl_link_get_ifalias(link);
 	snprintf(l->alias, sizeof(l->alias), "%s", s ? s : "");
 }

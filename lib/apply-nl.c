@@ -8,6 +8,7 @@
  * deletion (which re-creates the device under a new ifindex) keeps later
  * undos valid.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,39 @@ struct apply_nl {
 	struct vrdma_ctx *ctx;
 	struct nl_sock *sk;
 	unsigned int n_sent;
+	unsigned int kill_after;     /* test hook: 0 none */
 };
+
+#ifdef VRDMA_TEST_HOOKS
+/* Test hook: VRDMA_TEST_APPLY_KILL_AFTER_MSG=N (N > 0), else 0. */
+static unsigned int test_kill_after(void)
+{
+	const char *e = secure_getenv("VRDMA_TEST_APPLY_KILL_AFTER_MSG");
+	char *end;
+	long v;
+
+	if (!e || !e[0])
+		return 0;
+	v = strtol(e, &end, 10);
+	return *end == '\0' && v > 0 && v < 1000000 ? (unsigned int)v : 0;
+}
+#else
+static unsigned int test_kill_after(void)
+{
+	return 0;
+}
+#endif
+
+/* A kill point: the process dies once kill_after messages were sent (and,
+ * each being acknowledged before the next is built, done by the kernel). */
+static void kill_point(struct apply_nl *nl)
+{
+	if (nl->kill_after && nl->n_sent >= nl->kill_after) {
+		dbg(nl->ctx, "apply: test hook: SIGKILL after netlink message %u",
+		    nl->n_sent);
+		raise(SIGKILL);
+	}
+}
 
 static const char *msg_type_name(int type)
 {
@@ -52,6 +85,7 @@ static int count_out(struct nl_msg *msg, void *arg)
 	struct apply_nl *nl = arg;
 	int type = nlmsg_hdr(msg)->nlmsg_type;
 
+	kill_point(nl); /* before the next message leaves */
 	nl->n_sent++;
 	dbg(nl->ctx, "apply: netlink message %u sent: %s (%d)", nl->n_sent,
 	    msg_type_name(type), type);
@@ -66,6 +100,7 @@ int apply_nl_open(struct vrdma_ctx *ctx, struct apply_nl **ret)
 	if (!nl)
 		return vrdma_error(ctx, -ENOMEM, "apply: out of memory");
 	nl->ctx = ctx;
+	nl->kill_after = test_kill_after();
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
 		free(nl);
@@ -193,9 +228,11 @@ static int link_delete(struct apply_nl *nl, const char *name, const char **reaso
 }
 
 /*
- * Create a device in one message (kind, lower device, MAC, MTU, up), then
- * mark it with its alias (the kernel ignores IFLA_IFALIAS on creation).  If
- * the marking fails the device is deleted again, so the step is atomic.
+ * Create a device in one message (kind, lower device, MAC, MTU, up, and the
+ * ownership mark APPLY_LINK_GROUP), then give it its alias (the kernel
+ * ignores IFLA_IFALIAS on creation).  If that fails the device is deleted
+ * again, so the step is atomic; if the process dies in between, the device
+ * is still owned (the group) and the next apply re-creates it.
  */
 static int link_create(struct apply_nl *nl, const struct apply_linkspec *s,
                        const char **reason)
@@ -230,6 +267,8 @@ static int link_create(struct apply_nl *nl, const struct apply_linkspec *s,
 	}
 	if (s->up)
 		rtnl_link_set_flags(l, IFF_UP);
+	if (s->group)
+		rtnl_link_set_group(l, s->group);
 	r = rtnl_link_add(nl->sk, l, NLM_F_CREATE | NLM_F_EXCL);
 	rtnl_link_put(l);
 	if (r < 0)
@@ -433,5 +472,6 @@ int apply_nl_step(struct apply_nl *nl, const struct vrdma_apply_step *st,
 	r = step_op(nl, st, undo, reason);
 	if (r == -ENOMEM && !(*reason)[0])
 		*reason = "out of memory";
+	kill_point(nl); /* after the step's last message */
 	return r;
 }

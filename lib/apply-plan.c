@@ -20,9 +20,13 @@
  *   G  per-vmk routes (connected, then default via the gateway), then the
  *      "from <address>" rules (apply-route.c)
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <linux/if_link.h>
 
 #include "apply-private.h"
@@ -63,12 +67,116 @@ static const struct vrdma_inaddr *addr_find(const struct vrdma_inaddr *v, unsign
 
 /* ---- owned uplink addresses (the state file) ---------------------------------- */
 
+/*
+ * Each record is "<netns> <ifname> <address>/<prefix>", <netns> being
+ * "net:<boot_id>:<st_dev>:<st_ino>:<cookie>" of the namespace the address
+ * was added in (stat(2) of /proc/self/ns/net and SO_NETNS_COOKIE, 0 where
+ * the kernel has none; the cookie tells apart namespaces that reuse an
+ * inode).  A plan sees only its own namespace's records; the others are
+ * written back verbatim, except those of an earlier boot (the kernel keeps
+ * no address across a reboot, so they describe nothing), which are dropped.
+ * Records without a namespace (files written before records had one) were
+ * made by an apply that knew no namespaces, i.e. in the host's: they belong
+ * to the namespace of PID 1 and are adopted (and rewritten) there only; any
+ * other namespace, or one that cannot tell (no access to /proc/1/ns/net),
+ * leaves them alone, so it never deletes an address it cannot prove is its
+ * own.
+ */
+
+static int netns_stat(const char *path, struct stat *st)
+{
+	return stat(path, st) < 0 ? -errno : 0;
+}
+
+static int netns_identify(struct vrdma_apply_plan *plan, char boot[40])
+{
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	struct stat st;
+	FILE *f;
+	int fd, r;
+
+	r = netns_stat("/proc/self/ns/net", &st);
+	if (r < 0)
+		return vrdma_error(plan->ctx, r, "apply: cannot identify the network "
+		                   "namespace (/proc/self/ns/net): %s", strerror(-r));
+	f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (!f || !fgets(boot, 40, f)) {
+		r = -errno ?: -EIO;
+		if (f)
+			fclose(f);
+		return vrdma_error(plan->ctx, r, "apply: cannot read "
+		                   "/proc/sys/kernel/random/boot_id: %s", strerror(-r));
+	}
+	fclose(f);
+	boot[strcspn(boot, "\n")] = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+			cookie = 0;
+		close(fd);
+	}
+	snprintf(plan->netns_id, sizeof(plan->netns_id), "net:%s:%ju:%ju:%ju", boot,
+	         (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (uintmax_t)cookie);
+	return 0;
+}
+
+/* Is this process in PID 1's network namespace?  false when it cannot tell. */
+static bool netns_is_pid1s(void)
+{
+	struct stat a, b;
+
+	return netns_stat("/proc/self/ns/net", &a) == 0 &&
+	       netns_stat("/proc/1/ns/net", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static int strv_push(char ***v, unsigned int *n, const char *s)
+{
+	char **nv = realloc(*v, sizeof(**v) * (*n + 1));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* Sort one state file line into owned, foreign or dropped. */
+static int owned_line(struct vrdma_apply_plan *plan, const char *line,
+                      const char *boot, int *pid1s)
+{
+	size_t idlen = strlen(plan->netns_id);
+
+	if (strncmp(line, "net:", 4) != 0) { /* no namespace: see above */
+		if (*pid1s < 0)
+			*pid1s = netns_is_pid1s();
+		if (!*pid1s)
+			return strv_push(&plan->foreign, &plan->n_foreign, line);
+		plan->owned_rewrite = true;
+		return strv_push(&plan->owned, &plan->n_owned, line);
+	}
+	if (strncmp(line, plan->netns_id, idlen) == 0 && line[idlen] == ' ')
+		return strv_push(&plan->owned, &plan->n_owned, line + idlen + 1);
+	if (strncmp(line + 4, boot, strlen(boot)) != 0 || line[4 + strlen(boot)] != ':') {
+		plan->owned_rewrite = true; /* an earlier boot's: dropped */
+		return 0;
+	}
+	return strv_push(&plan->foreign, &plan->n_foreign, line);
+}
+
 static int owned_load(struct vrdma_apply_plan *plan)
 {
-	char line[256];
+	char line[512], boot[40];
+	int r, pid1s = -1;
 	FILE *f;
-	int r = 0;
 
+	r = netns_identify(plan, boot);
+	if (r < 0)
+		return r;
 	f = fopen(plan->owned_path, "re");
 	if (!f) {
 		if (errno == ENOENT)
@@ -77,21 +185,9 @@ static int owned_load(struct vrdma_apply_plan *plan)
 		                   plan->owned_path, strerror(errno));
 	}
 	while (r == 0 && fgets(line, sizeof(line), f)) {
-		char **n;
 		line[strcspn(line, "\n")] = '\0';
-		if (!line[0] || line[0] == '#')
-			continue;
-		n = realloc(plan->owned, sizeof(*n) * (plan->n_owned + 1));
-		if (!n) {
-			r = -ENOMEM;
-			break;
-		}
-		plan->owned = n;
-		n[plan->n_owned] = strdup(line);
-		if (!n[plan->n_owned])
-			r = -ENOMEM;
-		else
-			plan->n_owned++;
+		if (line[0] && line[0] != '#')
+			r = owned_line(plan, line, boot, &pid1s);
 	}
 	fclose(f);
 	return r;
@@ -358,6 +454,7 @@ static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want 
 			wl->spec.vid = r.vid;
 			wl->spec.mtu = vrdma_switch_get_mtu(sw);
 			wl->spec.up = true;
+			wl->spec.group = APPLY_LINK_GROUP;
 			snprintf(wl->spec.alias, APPLY_ALIAS_MAX, VRDMA_APPLY_ALIAS_PREFIX "vlan");
 		} else if (!wl->vlandev) {
 			return vrdma_error(ctx, -EEXIST, "vmk '%s': VLAN device name '%s' "
@@ -380,6 +477,7 @@ static int want_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host, struct want 
 	wl->spec.has_mac = vrdma_mac_parse(vrdma_vmk_get_mac(vmk), wl->spec.mac) == 0;
 	wl->spec.mtu = vrdma_vmk_get_mtu(vmk);
 	wl->spec.up = true;
+	wl->spec.group = APPLY_LINK_GROUP;
 	snprintf(wl->spec.alias, APPLY_ALIAS_MAX, VRDMA_APPLY_ALIAS_PREFIX "%s", vname);
 	memcpy(wl->addrs, addrs, sizeof(addrs[0]) * n_addrs);
 	wl->n_addrs = n_addrs;
@@ -511,6 +609,7 @@ static void klink_spec(const struct apply_klink *k, struct apply_linkspec *s)
 	s->has_mac = k->has_mac;
 	s->mtu = k->mtu;
 	s->up = (k->flags & IFF_UP) != 0;
+	s->group = k->group;
 	snprintf(s->alias, APPLY_ALIAS_MAX, "%s", k->alias);
 }
 
@@ -864,7 +963,8 @@ int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 		r = plan_owned_after(plan, &k, &w, &plan->owned_after,
 		                     &plan->n_owned_after);
 	if (r >= 0)
-		plan->owned_changed = !strv_same_set(plan->owned, plan->n_owned,
+		plan->owned_changed = plan->owned_rewrite ||
+		                      !strv_same_set(plan->owned, plan->n_owned,
 		                                     plan->owned_after,
 		                                     plan->n_owned_after);
 	apply_kernel_free(&k);

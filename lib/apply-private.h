@@ -22,6 +22,18 @@
 #define APPLY_OWNED_FILE "apply-owned-addresses"
 #define APPLY_LOCK_FILE "apply.lock"
 #define APPLY_LOCK_TIMEOUT_MS 30000
+/*
+ * The device group (IFLA_GROUP) of every netdev apply creates: the ownership
+ * mark that travels in the creating RTM_NEWLINK itself, so a device exists
+ * only as an owned one.  The interface alias "vrdma:vmkN" / "vrdma:vlan"
+ * (its identity) follows in a second message, because the kernel ignores
+ * IFLA_IFALIAS on creation; a device with the group but without the alias
+ * (killed between the two) is owned, matches nothing and is re-created.
+ */
+#define APPLY_LINK_GROUP 0x7672646du      /* "vrdm" */
+/* A network namespace identity in the owned-address state file:
+ * "net:<boot_id>:<st_dev>:<st_ino>:<netns cookie>" (apply-plan.c). */
+#define APPLY_NETNS_ID_MAX 128
 /* vmk0 .. vmk255 (model): tables and rule priorities BASE .. BASE + 255 */
 #define APPLY_TABLE_SPAN ((unsigned int)VRDMA_MAX_VMKS)
 
@@ -53,6 +65,7 @@ struct apply_linkspec {
 	bool has_mac;
 	int mtu;
 	bool up;
+	uint32_t group;              /* IFLA_GROUP; 0 (default) is not sent */
 	char alias[APPLY_ALIAS_MAX];
 };
 
@@ -123,12 +136,19 @@ struct vrdma_apply_plan {
 	char **notes;
 	unsigned int n_notes;
 	bool notes_oom;              /* a note could not be added: planning fails */
-	/* owned uplink addresses ("ifname addr/prefix") before the plan */
+	/* this network namespace's identity in the state file */
+	char netns_id[APPLY_NETNS_ID_MAX];
+	/* state file lines of other namespaces (this boot), kept verbatim */
+	char **foreign;
+	unsigned int n_foreign;
+	/* owned uplink addresses of this namespace ("ifname addr/prefix")
+	 * before the plan */
 	char **owned;
 	unsigned int n_owned;
 	/* ... and after a successful execution */
 	char **owned_after;
 	unsigned int n_owned_after;
+	bool owned_rewrite;          /* the file needs rewriting (adopted or dropped records) */
 	bool owned_changed;
 	char *owned_path;
 	bool ran;                    /* vrdma_apply_execute() was called */
@@ -141,7 +161,10 @@ struct vrdma_apply_plan {
 struct apply_nl;
 int apply_nl_open(struct vrdma_ctx *ctx, struct apply_nl **ret);
 void apply_nl_close(struct apply_nl *nl);
-/* Messages sent so far (each is also logged at debug priority). */
+/* Messages sent so far (each is also logged at debug priority).  With
+ * -Dtest_hooks, VRDMA_TEST_APPLY_KILL_AFTER_MSG=N raises SIGKILL once N
+ * messages have been sent and answered (before the next one, or when the
+ * step that sent the Nth returns). */
 unsigned int apply_nl_get_n_sent(struct apply_nl *nl);
 /* Do a step (undo = false) or its inverse (undo = true).  On failure a
  * negative errno; *reason receives the kernel's/libnl's text (static). */
@@ -163,6 +186,7 @@ struct apply_klink {
 	bool has_mac;
 	int mtu;
 	unsigned int flags;
+	uint32_t group;
 	char alias[APPLY_ALIAS_MAX];
 	struct vrdma_inaddr *addrs;    /* global-scope and non-link-local only */
 	unsigned int n_addrs;

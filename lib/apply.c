@@ -4,9 +4,11 @@
  * transactional execution with rollback, the drift check, the capability
  * check, saving the owned-address state file and the apply lock.
  *
- * Test hook (built only with -Dtest_hooks=true, see vrdma_apply(3)):
+ * Test hooks (built only with -Dtest_hooks=true, see vrdma_apply(3)):
  * VRDMA_TEST_APPLY_FAIL_STEP=k makes step k (counted from 1, as the plan's
- * text shows) fail as if the kernel refused it.
+ * text shows) fail as if the kernel refused it;
+ * VRDMA_TEST_APPLY_KILL_AFTER_MSG=n (apply-nl.c) kills the process after
+ * the nth netlink message.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +31,23 @@ static void strv_free(char **v, unsigned int n)
 	free(v);
 }
 
-static int owned_save(struct vrdma_apply_plan *plan, const char **reason)
+static bool strv_has(char **v, unsigned int n, const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Write the state file: the other namespaces' lines as read, then this
+ * namespace's records a, then those of b not in a (apply-plan.c describes
+ * the format).
+ */
+static int owned_save(struct vrdma_apply_plan *plan, char **a, unsigned int na,
+                      char **b, unsigned int nb, const char **reason)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -44,9 +62,15 @@ static int owned_save(struct vrdma_apply_plan *plan, const char **reason)
 			r = -ENOMEM;
 	}
 	if (r == 0) {
-		fprintf(f, "# uplink addresses added by libvrdma apply (ifname address/prefix)\n");
-		for (i = 0; i < plan->n_owned_after; i++)
-			fprintf(f, "%s\n", plan->owned_after[i]);
+		fprintf(f, "# uplink addresses added by libvrdma apply "
+		        "(netns ifname address/prefix)\n");
+		for (i = 0; i < plan->n_foreign; i++)
+			fprintf(f, "%s\n", plan->foreign[i]);
+		for (i = 0; i < na; i++)
+			fprintf(f, "%s %s\n", plan->netns_id, a[i]);
+		for (i = 0; i < nb; i++)
+			if (!strv_has(a, na, b[i]))
+				fprintf(f, "%s %s\n", plan->netns_id, b[i]);
 		if (fclose(f) != 0)
 			r = -ENOMEM;
 	}
@@ -56,6 +80,17 @@ static int owned_save(struct vrdma_apply_plan *plan, const char **reason)
 	if (r < 0)
 		*reason = strerror(-r);
 	return r;
+}
+
+/* Does the plan add an uplink address that the state file must own? */
+static bool plan_adds_owned(const struct vrdma_apply_plan *plan)
+{
+	unsigned int i;
+
+	for (i = 0; i < plan->n_steps; i++)
+		if (plan->steps[i].op == APPLY_OP_ADDR_ADD && plan->steps[i].owned_uplink_addr)
+			return true;
+	return false;
 }
 
 /* ---- the apply lock ------------------------------------------------------------ */
@@ -109,6 +144,7 @@ static void plan_free(struct vrdma_apply_plan *plan)
 	}
 	free(plan->steps);
 	strv_free(plan->notes, plan->n_notes);
+	strv_free(plan->foreign, plan->n_foreign);
 	strv_free(plan->owned, plan->n_owned);
 	strv_free(plan->owned_after, plan->n_owned_after);
 	free(plan->owned_path);
@@ -406,23 +442,47 @@ static int undo_steps(struct vrdma_apply_plan *plan, struct apply_nl *nl, unsign
 	return rolled;
 }
 
+/*
+ * Ownership of uplink addresses is recorded before they exist: the state
+ * file first names the union of the records before and after the plan
+ * (write-ahead), then the steps run, then the file names the records after
+ * it (or, after a rollback, before it again).  A process killed anywhere
+ * leaves a file that owns every address it added; a record whose address
+ * is absent is harmless (the next apply adds the address or drops the
+ * record).
+ */
 static int execute_locked(struct vrdma_apply_plan *plan)
 {
 	struct vrdma_ctx *ctx = plan->ctx;
 	struct apply_nl *nl = NULL;
 	const char *reason = "";
 	char undo_msg[512] = "";
-	unsigned int failed;
+	bool ahead = plan_adds_owned(plan);
+	unsigned int failed = 0;
 	int r = 0, rolled = 0;
 
 	r = apply_nl_open(ctx, &nl);
 	if (r < 0)
 		return r;
+	if (ahead)
+		r = owned_save(plan, plan->owned, plan->n_owned, plan->owned_after,
+		               plan->n_owned_after, &reason);
+	if (r < 0) {
+		apply_nl_close(nl);
+		return vrdma_error(ctx, r, "apply: cannot record owned addresses in %s: "
+		                   "%s; nothing was changed", plan->owned_path, reason);
+	}
 	failed = run_steps(plan, nl, &r, &reason);
-	if (failed == plan->n_steps && plan->owned_changed)
-		r = owned_save(plan, &reason);
-	if (r < 0)
+	if (failed == plan->n_steps && (plan->owned_changed || ahead))
+		r = owned_save(plan, plan->owned_after, plan->n_owned_after, NULL, 0,
+		               &reason);
+	if (r < 0) {
+		const char *ignored;
 		rolled = undo_steps(plan, nl, failed, undo_msg, sizeof(undo_msg));
+		/* a failure here leaves the union: absent records are harmless */
+		if (ahead)
+			owned_save(plan, plan->owned, plan->n_owned, NULL, 0, &ignored);
+	}
 	else
 		info(ctx, "apply: %u steps done, %u netlink messages", plan->n_steps,
 		     apply_nl_get_n_sent(nl));
