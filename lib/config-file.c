@@ -2,7 +2,8 @@
 /*
  * The configuration file on disk: safe opening (root refuses symlinks and
  * files or directories others can write), durable atomic replacement and
- * writer serialisation (flock on "<path>.lock" plus a generation compare).
+ * writer serialisation (flock on "<path>.lock", waited for at most
+ * VRDMA_LOCK_TIMEOUT_MS, plus a generation compare).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -133,10 +134,13 @@ VRDMA_EXPORT int vrdma_config_load(struct vrdma_ctx *ctx, const char *path,
 	size_t len = 0;
 	int r;
 
-	if (!ctx || !ret)
+	if (!ctx)
 		return -EINVAL;
-	*ret = NULL;
 	vrdma_error_clear(ctx);
+	if (!ret)
+		return vrdma_error(ctx, -EINVAL, "configuration %s: no place to return it (ret is NULL)",
+		                   path ? path : vrdma_ctx_get_config_path(ctx));
+	*ret = NULL;
 	if (!path)
 		path = vrdma_ctx_get_config_path(ctx);
 	if (!path || !path[0])
@@ -214,18 +218,14 @@ VRDMA_EXPORT int vrdma_config_save(struct vrdma_config *cfg, const char *path)
 	if (asprintf(&lockpath, "%s.lock", path) < 0)
 		return -ENOMEM;
 
-	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (lockfd < 0) {
-		r = vrdma_error(ctx, -errno, "config file %s: cannot open lock file %s: %s", path,
-		                lockpath, strerror(errno));
+	/* bounded: a lock file held by someone else must not block us forever */
+	r = vrdma_lock_acquire(ctx, lockpath, LOCK_EX, vrdma_lock_timeout_ms(), &lockfd);
+	if (r < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", vrdma_ctx_get_error(ctx));
+		r = vrdma_error(ctx, r, "config file %s: not saved: %s", path, why);
 		goto out;
-	}
-	while (flock(lockfd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			r = vrdma_error(ctx, -errno, "config file %s: cannot lock %s: %s", path,
-			                lockpath, strerror(errno));
-			goto out;
-		}
 	}
 
 	r = current_generation(ctx, path, &exists, &gen);
@@ -240,6 +240,13 @@ VRDMA_EXPORT int vrdma_config_save(struct vrdma_config *cfg, const char *path)
 		goto out;
 	}
 
+	if (cfg->generation >= (uint64_t)VRDMA_CONFIG_GENERATION_MAX) {
+		r = vrdma_error(ctx, -EOVERFLOW,
+		                "config file %s: generation %" PRIu64 " is the largest a file "
+		                "can hold (0..%" PRIu64 "); nothing written", path,
+		                cfg->generation, (uint64_t)VRDMA_CONFIG_GENERATION_MAX);
+		goto out;
+	}
 	r = vrdma_config_to_json_text(cfg, cfg->generation + 1, &text);
 	if (r < 0)
 		goto out;
@@ -256,8 +263,7 @@ VRDMA_EXPORT int vrdma_config_save(struct vrdma_config *cfg, const char *path)
 	dbg(ctx, "config %s saved, generation %" PRIu64, path, cfg->generation);
 	r = 0;
 out:
-	if (lockfd >= 0)
-		close(lockfd); /* releases the lock */
+	vrdma_lock_release(lockfd);
 	free(text);
 	free(lockpath);
 	return r;

@@ -163,14 +163,20 @@ int vrdma_config_to_json_text(struct vrdma_config *cfg, uint64_t generation, cha
 	for (i = 0; i < cfg->n_vmks; i++)
 		json_object_array_add(vmks, vmk_json(cfg->vmks[i]));
 	json_object_object_add(root, "vmks", vmks);
-	return vrdma_json_format(root, ret);
+	/* the vmk getters above answer -ENOENT for absent values: forget it */
+	if (vrdma_json_format(root, ret) < 0)
+		return vrdma_error(cfg->ctx, -ENOMEM, "configuration: out of memory formatting it");
+	return vrdma_success(cfg->ctx, 0);
 }
 
 VRDMA_EXPORT int vrdma_config_format(struct vrdma_config *cfg, char **ret)
 {
-	if (!cfg || !ret)
+	if (!cfg)
 		return -EINVAL;
 	vrdma_error_clear(cfg->ctx);
+	if (!ret)
+		return vrdma_error(cfg->ctx, -EINVAL,
+		                   "configuration: no place to return the text (ret is NULL)");
 	return vrdma_config_to_json_text(cfg, cfg->generation, ret);
 }
 
@@ -379,7 +385,8 @@ static void load_switch(struct vrdma_json_reader *rd, struct vrdma_config *cfg, 
 		setter_problem(rd, r, p);
 		return;
 	}
-	if (get_int(rd, o, path, "mtu", false, 0, 1000000, &mtu, &present) && present) {
+	if (get_int(rd, o, path, "mtu", false, VRDMA_MTU_MIN, VRDMA_MTU_MAX, &mtu,
+	            &present) && present) {
 		r = vrdma_switch_set_mtu(sw, (int)mtu);
 		if (r < 0) {
 			join(p, sizeof(p), path, "mtu");
@@ -490,7 +497,8 @@ static void load_vmk(struct vrdma_json_reader *rd, struct vrdma_config *cfg, str
 		if (r < 0)
 			setter_problem(rd, r, p);
 	}
-	if (get_int(rd, o, path, "mtu", false, 0, 1000000, &mtu, &present) && present) {
+	if (get_int(rd, o, path, "mtu", false, VRDMA_MTU_MIN, VRDMA_MTU_MAX, &mtu,
+	            &present) && present) {
 		join(p, sizeof(p), path, "mtu");
 		r = vrdma_vmk_set_mtu(vmk, (int)mtu);
 		if (r < 0)
@@ -610,7 +618,8 @@ int vrdma_config_from_text(struct vrdma_ctx *ctx, const char *source, const char
 		vrdma_json_problem(&rd, -EINVAL, "$.schema", NULL,
 		                   "unsupported schema \"%s\": expected \"%s\"",
 		                   json_object_get_string(schema), VRDMA_CONFIG_SCHEMA);
-	get_int(&rd, root, "$", "generation", true, 0, INT64_MAX - 1, &gen, &present);
+	get_int(&rd, root, "$", "generation", true, 0, VRDMA_CONFIG_GENERATION_MAX, &gen,
+	        &present);
 	r = vrdma_config_new(ctx, &cfg);
 	if (r < 0) {
 		vrdma_json_problem(&rd, r, "$", NULL, "%s", strerror(-r));
@@ -633,9 +642,11 @@ out:
 VRDMA_EXPORT int vrdma_config_parse(struct vrdma_ctx *ctx, const char *text, size_t len,
                                     struct vrdma_config **ret)
 {
-	if (!ctx || !text || !ret)
+	if (!ctx)
 		return -EINVAL;
 	vrdma_error_clear(ctx);
+	if (!text || !ret)
+		return vrdma_error(ctx, -EINVAL, "configuration <buffer>: NULL %s", !text ? "text" : "ret");
 	return vrdma_config_from_text(ctx, "<buffer>", text, len, ret);
 }
 
@@ -650,7 +661,8 @@ int vrdma_config_text_generation(struct vrdma_ctx *ctx, const char *source, cons
 	vrdma_json_reader_init(&rd, ctx, source, false);
 	if (vrdma_json_parse(&rd, text, len, CONFIG_PARSE_MAX, &root) == 0 &&
 	    vrdma_json_expect(&rd, root, "$", json_type_object) == 0 &&
-	    vrdma_json_get_int(&rd, root, "$", "generation", VRDMA_JSON_REQUIRED, 0, INT64_MAX - 1,
+	    vrdma_json_get_int(&rd, root, "$", "generation", VRDMA_JSON_REQUIRED, 0,
+	                       VRDMA_CONFIG_GENERATION_MAX,
 	                       &gen) == 0)
 		*ret = (uint64_t)gen;
 	json_object_put(root);

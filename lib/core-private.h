@@ -155,6 +155,13 @@ int vrdma_lock_acquire(struct vrdma_ctx *ctx, const char *path, int operation, i
                        int *ret_fd);
 /* Drop a lock taken by vrdma_lock_acquire() (closes fd; a negative fd is ignored). */
 void vrdma_lock_release(int fd);
+/*
+ * How long a writer waits for a lock file held by someone else:
+ * VRDMA_LOCK_TIMEOUT_MS (10 s), or with -Dtest_hooks the milliseconds in
+ * $VRDMA_TEST_LOCK_TIMEOUT_MS when set.
+ */
+#define VRDMA_LOCK_TIMEOUT_MS 10000
+int vrdma_lock_timeout_ms(void);
 
 
 /* ---- json.c: the JSON documents (configuration, host snapshot) ---------- */
@@ -172,9 +179,9 @@ struct stat;
 
 /*
  * Refuse anything but a regular file of at most `max` bytes, given its
- * fstat(2): -EISDIR "is a directory", -EINVAL "is not a regular file",
- * -EFBIG naming the limit.  Messages start with "<label> <path>" (just
- * "<path>" when label is NULL).
+ * fstat(2): -EISDIR "is a directory, expected a regular file", -EINVAL "is
+ * not a regular file", -EFBIG naming the limit.  Messages start with
+ * "<label> <path>" (just "<path>" when label is NULL).
  */
 int vrdma_json_check_file(struct vrdma_ctx *ctx, const char *label, const char *path,
                           const struct stat *st, size_t max);
@@ -208,7 +215,11 @@ struct vrdma_json_reader {
 
 void vrdma_json_reader_init(struct vrdma_json_reader *rd, struct vrdma_ctx *ctx,
                             const char *source, bool collect);
-/* Record "PATH[.key]: what" and return `error` (negative). */
+/*
+ * Record "PATH[.key]: what" and return `error` (negative).  A long key, path
+ * or text is shortened with "..." (never dropped), so every message names
+ * the member it is about.
+ */
 int vrdma_json_problem(struct vrdma_json_reader *rd, int error, const char *path,
                        const char *key, const char *format, ...) VRDMA_PRINTF(5, 6);
 /*

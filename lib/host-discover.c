@@ -126,9 +126,11 @@ VRDMA_EXPORT int vrdma_host_discover(struct vrdma_ctx *ctx, unsigned int flags,
 	uint64_t t;
 	int r, i;
 
-	if (!ctx || !ret)
+	if (!ctx)
 		return -EINVAL;
 	vrdma_error_clear(ctx);
+	if (!ret)
+		return vrdma_error(ctx, -EINVAL, "host discovery: no place to return the host (ret is NULL)");
 	if (flags & ~(unsigned)(VRDMA_DISCOVER_READ_ONLY | VRDMA_DISCOVER_NO_GIDS))
 		return vrdma_error(ctx, -EINVAL, "host discovery: unknown flags 0x%x", flags);
 	r = vrdma_host_new_empty(ctx, &h);

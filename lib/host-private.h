@@ -135,6 +135,30 @@ struct vrdma_adapter {
 	struct vrdma_uplink *paired;
 };
 
+/*
+ * A lookup table (open addressing, linear probing) from a name or a number
+ * to an object; the name is borrowed from the object and must outlive the
+ * entry.  Loading and linking go through these, so they stay linear in the
+ * number of objects.
+ */
+struct vrdma_index_slot {
+	uint32_t hash;
+	int64_t num;      /* the key when name is NULL */
+	const char *name; /* the key, or NULL */
+	void *obj;        /* NULL: a free slot */
+};
+
+struct vrdma_index {
+	struct vrdma_index_slot *slots;
+	size_t cap, n;
+};
+
+/* The object under `name` (or, when it is NULL, `num`), or NULL. */
+void *vrdma_index_get(const struct vrdma_index *x, const char *name, int64_t num);
+/* Add obj under the key: 0, 1 when the key is taken (the first stays), or -ENOMEM. */
+int vrdma_index_put(struct vrdma_index *x, const char *name, int64_t num, void *obj);
+void vrdma_index_clear(struct vrdma_index *x);
+
 struct vrdma_host {
 	int refcount;
 	struct vrdma_ctx *ctx;
@@ -148,6 +172,10 @@ struct vrdma_host {
 	/* derived */
 	struct vrdma_uplink **uplinks;
 	int n_uplinks;
+	/* lookups, filled as objects are added (the first of a name or ifindex) */
+	struct vrdma_index netdev_by_name;
+	struct vrdma_index netdev_by_ifindex;
+	struct vrdma_index adapter_by_name;
 };
 
 /* host.c */

@@ -118,6 +118,96 @@ int vrdma_alias_number(const char *alias, const char *prefix)
 	return (int)v;
 }
 
+/* ---- lookup tables ------------------------------------------------------------ */
+
+static uint32_t index_hash(const char *name, int64_t num)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i;
+
+	if (!name) {
+		h ^= (uint64_t)num;
+		h *= 0x9e3779b97f4a7c15ull;
+		return (uint32_t)(h >> 32);
+	}
+	for (i = 0; name[i]; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static bool slot_matches(const struct vrdma_index_slot *s, uint32_t hash, const char *name,
+                         int64_t num)
+{
+	if (s->hash != hash || !s->name != !name)
+		return false;
+	return name ? strcmp(s->name, name) == 0 : s->num == num;
+}
+
+/* The slot holding the key, or the free slot where it would go. */
+static struct vrdma_index_slot *index_slot(const struct vrdma_index *x, uint32_t hash,
+                                           const char *name, int64_t num)
+{
+	size_t i;
+
+	for (i = hash & (x->cap - 1); x->slots[i].obj; i = (i + 1) & (x->cap - 1))
+		if (slot_matches(&x->slots[i], hash, name, num))
+			break;
+	return &x->slots[i];
+}
+
+static int index_grow(struct vrdma_index *x)
+{
+	struct vrdma_index old = *x;
+	size_t i;
+
+	x->cap = old.cap ? old.cap * 2 : 64;
+	x->slots = calloc(x->cap, sizeof(*x->slots));
+	if (!x->slots) {
+		*x = old;
+		return -ENOMEM;
+	}
+	for (i = 0; i < old.cap; i++)
+		if (old.slots[i].obj)
+			*index_slot(x, old.slots[i].hash, old.slots[i].name, old.slots[i].num) =
+				old.slots[i];
+	free(old.slots);
+	return 0;
+}
+
+/* Room for one more entry: 0 or -ENOMEM. */
+static int index_reserve(struct vrdma_index *x)
+{
+	return (x->n + 1) * 2 > x->cap ? index_grow(x) : 0;
+}
+
+void *vrdma_index_get(const struct vrdma_index *x, const char *name, int64_t num)
+{
+	if (!x->n)
+		return NULL;
+	return index_slot(x, index_hash(name, num), name, num)->obj;
+}
+
+int vrdma_index_put(struct vrdma_index *x, const char *name, int64_t num, void *obj)
+{
+	uint32_t hash = index_hash(name, num);
+	struct vrdma_index_slot *s;
+
+	if (index_reserve(x) < 0)
+		return -ENOMEM;
+	s = index_slot(x, hash, name, num);
+	if (s->obj)
+		return 1;
+	*s = (struct vrdma_index_slot){ .hash = hash, .num = num, .name = name, .obj = obj };
+	x->n++;
+	return 0;
+}
+
+void vrdma_index_clear(struct vrdma_index *x)
+{
+	free(x->slots);
+	*x = (struct vrdma_index){ 0 };
+}
+
 /* ---- construction --------------------------------------------------------- */
 
 int vrdma_host_new_empty(struct vrdma_ctx *ctx, struct vrdma_host **ret)
@@ -144,7 +234,8 @@ struct vrdma_adapter *vrdma_host_add_adapter(struct vrdma_host *h, const char *n
 	if (!a)
 		return NULL;
 	a->name = strdup(name);
-	if (!a->name) {
+	if (!a->name || vrdma_index_put(&h->adapter_by_name, a->name, 0, a) < 0) {
+		free(a->name);
 		free(a);
 		return NULL;
 	}
@@ -156,12 +247,7 @@ struct vrdma_adapter *vrdma_host_add_adapter(struct vrdma_host *h, const char *n
 
 struct vrdma_adapter *vrdma_host_lookup_adapter(struct vrdma_host *h, const char *name)
 {
-	int i;
-
-	for (i = 0; i < h->n_adapters; i++)
-		if (strcmp(h->adapters[i]->name, name) == 0)
-			return h->adapters[i];
-	return NULL;
+	return vrdma_index_get(&h->adapter_by_name, name, 0);
 }
 
 int vrdma_adapter_set_n_ports(struct vrdma_adapter *a, int n)
@@ -198,10 +284,15 @@ struct vrdma_netdev *vrdma_host_add_netdev(struct vrdma_host *h, int ifindex, co
 	if (!d)
 		return NULL;
 	d->name = strdup(name);
-	if (!d->name) {
+	/* room in both tables first, so that neither put can fail */
+	if (!d->name || index_reserve(&h->netdev_by_name) < 0 ||
+	    index_reserve(&h->netdev_by_ifindex) < 0) {
+		free(d->name);
 		free(d);
 		return NULL;
 	}
+	vrdma_index_put(&h->netdev_by_name, d->name, 0, d);
+	vrdma_index_put(&h->netdev_by_ifindex, NULL, ifindex, d);
 	d->host = h;
 	d->ifindex = ifindex;
 	d->vlan_id = -1;
@@ -213,22 +304,12 @@ struct vrdma_netdev *vrdma_host_add_netdev(struct vrdma_host *h, int ifindex, co
 
 struct vrdma_netdev *vrdma_host_lookup_netdev(struct vrdma_host *h, const char *name)
 {
-	int i;
-
-	for (i = 0; i < h->n_netdevs; i++)
-		if (strcmp(h->netdevs[i]->name, name) == 0)
-			return h->netdevs[i];
-	return NULL;
+	return vrdma_index_get(&h->netdev_by_name, name, 0);
 }
 
 struct vrdma_netdev *vrdma_host_lookup_ifindex(struct vrdma_host *h, int ifindex)
 {
-	int i;
-
-	for (i = 0; i < h->n_netdevs; i++)
-		if (h->netdevs[i]->ifindex == ifindex)
-			return h->netdevs[i];
-	return NULL;
+	return vrdma_index_get(&h->netdev_by_ifindex, NULL, ifindex);
 }
 
 static void netdev_free(struct vrdma_netdev *d)
@@ -282,6 +363,9 @@ void vrdma_host_free(struct vrdma_host *h)
 	free(h->adapters);
 	free(h->netdevs);
 	free(h->uplinks);
+	vrdma_index_clear(&h->netdev_by_name);
+	vrdma_index_clear(&h->netdev_by_ifindex);
+	vrdma_index_clear(&h->adapter_by_name);
 	free(h->hostname);
 	free(h->kernel);
 	vrdma_ctx_unref(h->ctx);
@@ -336,14 +420,18 @@ static int cmp_gid(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
+/* Append d; the array doubles when its length reaches a power of two (amortised O(1)). */
 static int push_netdev(struct vrdma_netdev ***arr, int *n, struct vrdma_netdev *d)
 {
-	struct vrdma_netdev **a = realloc(*arr, sizeof(*a) * (size_t)(*n + 1));
+	struct vrdma_netdev **a = *arr;
 
-	if (!a)
-		return -ENOMEM;
+	if ((*n & (*n - 1)) == 0) {
+		a = realloc(*arr, sizeof(*a) * (size_t)(*n ? *n * 2 : 1));
+		if (!a)
+			return -ENOMEM;
+		*arr = a;
+	}
 	a[(*n)++] = d;
-	*arr = a;
 	return 0;
 }
 
@@ -362,10 +450,10 @@ int vrdma_host_link(struct vrdma_host *h, const char *where)
 		if (i > 0 && h->netdevs[i - 1]->ifindex == d->ifindex)
 			return vrdma_error(ctx, -EINVAL, "%s: netdevs %s and %s share ifindex %d",
 			                   where, h->netdevs[i - 1]->name, d->name, d->ifindex);
-		for (j = 0; j < i; j++)
-			if (strcmp(h->netdevs[j]->name, d->name) == 0)
-				return vrdma_error(ctx, -EINVAL, "%s: netdev name %s appears twice",
-				                   where, d->name);
+		/* the table keeps the first netdev of a name */
+		if (vrdma_host_lookup_netdev(h, d->name) != d)
+			return vrdma_error(ctx, -EINVAL, "%s: netdev name %s appears twice",
+			                   where, d->name);
 		free(d->uppers);
 		free(d->lowers);
 		d->uppers = d->lowers = NULL;

@@ -22,6 +22,7 @@
 #define PROBLEM_TEXT_MAX 900 /* of the combined message */
 #define PATH_MAX_LEN 256     /* of a path shown in a message */
 #define KEY_SHOWN_MAX 64     /* of a member name inside such a path */
+#define WHAT_SHOWN_MAX 400   /* of what one problem says */
 
 /* ---- files ------------------------------------------------------------------- */
 
@@ -34,8 +35,8 @@ int vrdma_json_check_file(struct vrdma_ctx *ctx, const char *label, const char *
                           const struct stat *st, size_t max)
 {
 	if (S_ISDIR(st->st_mode))
-		return vrdma_error(ctx, -EISDIR, "%s%s%s: is a directory", label ? label : "",
-		                   label_sep(label), path);
+		return vrdma_error(ctx, -EISDIR, "%s%s%s: is a directory, expected a regular file",
+		                   label ? label : "", label_sep(label), path);
 	if (!S_ISREG(st->st_mode))
 		return vrdma_error(ctx, -EINVAL, "%s%s%s: is not a regular file", label ? label : "",
 		                   label_sep(label), path);
@@ -125,20 +126,46 @@ void vrdma_json_reader_init(struct vrdma_json_reader *rd, struct vrdma_ctx *ctx,
 	*rd = (struct vrdma_json_reader){ .ctx = ctx, .source = source, .collect = collect };
 }
 
-/* Append "; " (unless first) and `s` to the message, or "; ..." once it is full. */
+/*
+ * Copy at most `max` bytes of `s` into buf (of size > max), cut on a UTF-8
+ * character boundary and ending in "..." when `s` is longer.
+ */
+static const char *shorten(const char *s, size_t max, char *buf)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return s;
+	n = max - 3;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	memcpy(buf + n, "...", 4);
+	return buf;
+}
+
+/*
+ * Append "; " (unless first) and `s` to the message, or "; ..." once it is
+ * full.  The first problem always goes in (shortened to fit), so the
+ * message is never empty.
+ */
 static void add_text(struct vrdma_json_reader *rd, const char *s)
 {
-	size_t n = strlen(s), need = rd->len + n + 3;
+	char buf[PROBLEM_TEXT_MAX + 1];
+	size_t n, need;
 	const char *sep = rd->len ? "; " : "";
 	char *t;
 
-	if (rd->len && rd->len + n + 2 >= PROBLEM_TEXT_MAX) {
+	if (!rd->len)
+		s = shorten(s, PROBLEM_TEXT_MAX, buf);
+	n = strlen(s);
+	if (rd->len && rd->len + n + 2 > PROBLEM_TEXT_MAX) {
 		if (rd->len >= 3 && strcmp(rd->text + rd->len - 3, "...") == 0)
 			return;
 		s = "...";
 		n = 3;
-		need = rd->len + n + 3;
 	}
+	need = rd->len + n + 3;
 	t = realloc(rd->text, need);
 	if (!t)
 		return;
@@ -149,6 +176,7 @@ static void add_text(struct vrdma_json_reader *rd, const char *s)
 int vrdma_json_problem(struct vrdma_json_reader *rd, int error, const char *path,
                        const char *key, const char *format, ...)
 {
+	char kbuf[KEY_SHOWN_MAX + 1], pbuf[PATH_MAX_LEN + 1], wbuf[WHAT_SHOWN_MAX + 1];
 	char *what = NULL, *line = NULL;
 	va_list ap;
 	int n;
@@ -162,7 +190,10 @@ int vrdma_json_problem(struct vrdma_json_reader *rd, int error, const char *path
 	va_end(ap);
 	if (n < 0)
 		return error;
-	if (asprintf(&line, "%s%s%s: %s", path, key ? "." : "", key ? key : "", what) >= 0) {
+	/* a long member name, path or value is shortened, never dropped */
+	if (asprintf(&line, "%s%s%s: %s", shorten(path, PATH_MAX_LEN, pbuf), key ? "." : "",
+	             key ? shorten(key, KEY_SHOWN_MAX, kbuf) : "",
+	             shorten(what, WHAT_SHOWN_MAX, wbuf)) >= 0) {
 		info(rd->ctx, "%s: %s", rd->source, line);
 		add_text(rd, line);
 	}
@@ -233,9 +264,10 @@ static void path_push(struct scan *sc, const char *key, size_t key_len, unsigned
 	size_t room = sizeof(sc->path) - sc->path_len;
 	int n;
 
-	if (key)
-		n = snprintf(sc->path + sc->path_len, room, ".%.*s",
-		             (int)(key_len < KEY_SHOWN_MAX ? key_len : KEY_SHOWN_MAX), key);
+	if (key && key_len > KEY_SHOWN_MAX)
+		n = snprintf(sc->path + sc->path_len, room, ".%.*s...", KEY_SHOWN_MAX - 3, key);
+	else if (key)
+		n = snprintf(sc->path + sc->path_len, room, ".%.*s", (int)key_len, key);
 	else
 		n = snprintf(sc->path + sc->path_len, room, "[%u]", index);
 	sc->path_len += n < 0 ? 0 : (size_t)n < room ? (size_t)n : room - 1;
@@ -412,13 +444,24 @@ static int scan_string(struct scan *sc, bool is_key)
 	return 0;
 }
 
+/*
+ * FNV-1a of the name, then the object's number mixed in with a finaliser
+ * (murmur3's): the table is shared by every object, and the same names
+ * recur in thousands of them, so the low bits (the slot) must differ.
+ */
 static uint32_t key_hash(uint32_t object, const char *s, size_t n)
 {
-	uint32_t h = 2166136261u ^ object;
+	uint32_t h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	h ^= object * 0x9e3779b1u;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
 	return h;
 }
 

@@ -185,9 +185,11 @@ int vrdma_snapshot_write(struct vrdma_host *h, char **ret)
 
 VRDMA_EXPORT int vrdma_host_format(struct vrdma_host *h, char **ret)
 {
-	if (!h || !ret)
+	if (!h)
 		return -EINVAL;
 	vrdma_error_clear(h->ctx);
+	if (!ret)
+		return vrdma_error(h->ctx, -EINVAL, "host snapshot: no place to return the text (ret is NULL)");
 	return vrdma_snapshot_write(h, ret);
 }
 
@@ -196,9 +198,11 @@ VRDMA_EXPORT int vrdma_host_save(struct vrdma_host *h, const char *path)
 	char *data = NULL;
 	int r;
 
-	if (!h || !path)
+	if (!h)
 		return -EINVAL;
 	vrdma_error_clear(h->ctx);
+	if (!path)
+		return vrdma_error(h->ctx, -EINVAL, "host snapshot: save: NULL path");
 	r = vrdma_snapshot_write(h, &data);
 	if (r < 0)
 		return r;
@@ -346,6 +350,10 @@ static int load_gid(struct vrdma_json_reader *l, struct json_object *o, const ch
 	if ((r = vrdma_json_check_members(l, o, path, keys)) < 0 ||
 	    (r = get_int(l, o, path, "index", 0, INT32_MAX, &g->index)) < 0)
 		return r;
+	if (p->gid_tbl_len == 0)
+		return vrdma_json_problem(l, -EINVAL, path, "index",
+		                          "%d is out of range: the port has no GIDs (gid_table_len 0)",
+		                          g->index);
 	if (g->index >= p->gid_tbl_len)
 		return vrdma_json_problem(l, -EINVAL, path, "index", "%d is out of range: expected 0..%d (gid_table_len %d)",
 		           g->index, p->gid_tbl_len - 1, p->gid_tbl_len);
@@ -369,9 +377,10 @@ static int load_port(struct vrdma_json_reader *l, struct json_object *o, const c
 		"port", "state", "phys_state", "max_mtu", "active_mtu", "speed_mbps", "width",
 		"link_layer", "gid_table_len", "netdev", "netdev_missing", "gids", NULL,
 	};
+	struct vrdma_index seen = { 0 }; /* GID index -> the first GID of it */
 	struct json_object *gids;
 	int r, num;
-	size_t i, j;
+	size_t i;
 
 	if ((r = vrdma_json_check_members(l, o, path, keys)) < 0 ||
 	    (r = get_int(l, o, path, "port", 1, 255, &num)) < 0)
@@ -410,19 +419,25 @@ static int load_port(struct vrdma_json_reader *l, struct json_object *o, const c
 		struct json_object *go = json_object_array_get_idx(gids, i);
 		char gp[PATHLEN];
 		subpath(gp, sizeof(gp), "%s.gids[%zu]", path, i);
-		if (!json_object_is_type(go, json_type_object))
-			return vrdma_json_problem(l, -EINVAL, gp, NULL, "expected an object, got %s",
-			           vrdma_json_type_name(go));
+		if (!json_object_is_type(go, json_type_object)) {
+			r = vrdma_json_problem(l, -EINVAL, gp, NULL, "expected an object, got %s",
+			                       vrdma_json_type_name(go));
+			break;
+		}
 		p->gids[i].port = p;
 		p->n_gids++;
-		if ((r = load_gid(l, go, gp, p, &p->gids[i])) < 0)
-			return r;
-		for (j = 0; j < i; j++)
-			if (p->gids[j].index == p->gids[i].index)
-				return vrdma_json_problem(l, -EINVAL, gp, "index", "duplicate GID index %d (also %s.gids[%zu])",
-				           p->gids[i].index, path, j);
+		if ((r = load_gid(l, go, gp, p, &p->gids[i])) < 0 ||
+		    (r = vrdma_index_put(&seen, NULL, p->gids[i].index, &p->gids[i])) < 0)
+			break;
+		if (r > 0) {
+			struct vrdma_gid *first = vrdma_index_get(&seen, NULL, p->gids[i].index);
+			r = vrdma_json_problem(l, -EINVAL, gp, "index", "duplicate GID index %d (also %s.gids[%td])",
+			                       p->gids[i].index, path, first - p->gids);
+			break;
+		}
 	}
-	return 0;
+	vrdma_index_clear(&seen);
+	return r < 0 ? r : 0;
 }
 
 static int load_adapter(struct vrdma_json_reader *l, struct json_object *o, const char *path,
@@ -661,11 +676,75 @@ static int check_refs(struct vrdma_json_reader *l, struct vrdma_host *h, struct 
 	return 0;
 }
 
+/* Where an object added by the loader is: they are appended in document order. */
+static int netdev_pos(struct vrdma_host *h, struct vrdma_netdev *d)
+{
+	int i;
+
+	for (i = 0; i < h->n_netdevs && h->netdevs[i] != d; i++)
+		;
+	return i;
+}
+
+static int adapter_pos(struct vrdma_host *h, struct vrdma_adapter *a)
+{
+	int i;
+
+	for (i = 0; i < h->n_adapters && h->adapters[i] != a; i++)
+		;
+	return i;
+}
+
+/* A netdev's ifindex and name are not those of an earlier one (the earlier of the two is named). */
+static int check_new_netdev(struct vrdma_json_reader *l, struct vrdma_host *h, const char *p,
+                            int ifindex, const char *name)
+{
+	struct vrdma_netdev *by_ifindex = vrdma_host_lookup_ifindex(h, ifindex);
+	struct vrdma_netdev *by_name = vrdma_host_lookup_netdev(h, name);
+	int pi = by_ifindex ? netdev_pos(h, by_ifindex) : INT32_MAX;
+	int pn = by_name ? netdev_pos(h, by_name) : INT32_MAX;
+
+	if (by_ifindex && pi <= pn)
+		return vrdma_json_problem(l, -EINVAL, p, "ifindex", "duplicate ifindex %d (also $.netdevs[%d])",
+		                          ifindex, pi);
+	if (by_name)
+		return vrdma_json_problem(l, -EINVAL, p, "name", "duplicate netdev name \"%s\" (also $.netdevs[%d])",
+		                          name, pn);
+	return 0;
+}
+
+/* `alias` (checked "<prefix>N", or NULL) of `obj` is not that of an earlier object. */
+static int check_alias_unique(struct vrdma_json_reader *l, struct vrdma_index *seen, const char *p,
+                              const char *alias, const char *prefix, void *obj)
+{
+	struct vrdma_host *h;
+	void *first;
+	int r, num = vrdma_alias_number(alias, prefix);
+
+	if (!alias)
+		return 0;
+	r = vrdma_index_put(seen, NULL, num, obj);
+	if (r <= 0)
+		return r;
+	first = vrdma_index_get(seen, NULL, num);
+	if (strcmp(prefix, "vmnic") == 0) {
+		h = ((struct vrdma_netdev *)first)->host;
+		return vrdma_json_problem(l, -EINVAL, p, "alias", "duplicate alias \"%s\" (also $.netdevs[%d])",
+		                          alias, netdev_pos(h, first));
+	}
+	h = ((struct vrdma_adapter *)first)->host;
+	return vrdma_json_problem(l, -EINVAL, p, "alias", "duplicate alias \"%s\" (also $.adapters[%d])",
+	                          alias, adapter_pos(h, first));
+}
+
+static int load_objects(struct vrdma_json_reader *l, struct vrdma_host *h, struct json_object *nds,
+                        struct json_object *ads, struct vrdma_index aliases[2]);
+
 static int load_root(struct vrdma_json_reader *l, struct json_object *root, struct vrdma_host *h)
 {
 	static const char *const keys[] = { "schema", "hostname", "kernel", "adapters", "netdevs", NULL };
+	struct vrdma_index aliases[2] = { { 0 }, { 0 } }; /* vmnic, vmrdma numbers */
 	struct json_object *v, *ads, *nds;
-	size_t i, j;
 	int r;
 
 	if (!json_object_is_type(root, json_type_object))
@@ -681,6 +760,18 @@ static int load_root(struct vrdma_json_reader *l, struct json_object *root, stru
 	    (r = member(l, root, "$", "netdevs", json_type_array, false, &nds)) < 0 ||
 	    (r = member(l, root, "$", "adapters", json_type_array, false, &ads)) < 0)
 		return r;
+	r = load_objects(l, h, nds, ads, aliases);
+	vrdma_index_clear(&aliases[0]);
+	vrdma_index_clear(&aliases[1]);
+	return r;
+}
+
+/* The netdevs, then the adapters (each checked against the earlier ones), then the cross references. */
+static int load_objects(struct vrdma_json_reader *l, struct vrdma_host *h, struct json_object *nds,
+                        struct json_object *ads, struct vrdma_index aliases[2])
+{
+	size_t i;
+	int r;
 
 	for (i = 0; i < json_object_array_length(nds); i++) {
 		struct json_object *o = json_object_array_get_idx(nds, i), *nm;
@@ -696,21 +787,14 @@ static int load_root(struct vrdma_json_reader *l, struct json_object *root, stru
 			return r;
 		if (json_object_get_string_len(nm) == 0 || json_object_get_string_len(nm) >= IFNAMSIZ)
 			return vrdma_json_problem(l, -EINVAL, p, "name", "expected a netdev name of 1..%d characters", IFNAMSIZ - 1);
-		for (j = 0; j < i; j++) {
-			if (h->netdevs[j]->ifindex == ifindex)
-				return vrdma_json_problem(l, -EINVAL, p, "ifindex", "duplicate ifindex %d (also $.netdevs[%zu])", ifindex, j);
-			if (strcmp(h->netdevs[j]->name, json_object_get_string(nm)) == 0)
-				return vrdma_json_problem(l, -EINVAL, p, "name", "duplicate netdev name \"%s\" (also $.netdevs[%zu])",
-				           h->netdevs[j]->name, j);
-		}
+		if ((r = check_new_netdev(l, h, p, ifindex, json_object_get_string(nm))) < 0)
+			return r;
 		d = vrdma_host_add_netdev(h, ifindex, json_object_get_string(nm));
 		if (!d)
 			return -ENOMEM;
-		if ((r = load_netdev(l, o, p, d)) < 0)
+		if ((r = load_netdev(l, o, p, d)) < 0 ||
+		    (r = check_alias_unique(l, aliases, p, d->alias, "vmnic", d)) < 0)
 			return r;
-		for (j = 0; j < i && d->alias; j++)
-			if (h->netdevs[j]->alias && strcmp(h->netdevs[j]->alias, d->alias) == 0)
-				return vrdma_json_problem(l, -EINVAL, p, "alias", "duplicate alias \"%s\" (also $.netdevs[%zu])", d->alias, j);
 	}
 	for (i = 0; i < json_object_array_length(ads); i++) {
 		struct json_object *o = json_object_array_get_idx(ads, i), *nm;
@@ -724,18 +808,16 @@ static int load_root(struct vrdma_json_reader *l, struct json_object *root, stru
 			return r;
 		if (json_object_get_string_len(nm) == 0 || json_object_get_string_len(nm) >= 64)
 			return vrdma_json_problem(l, -EINVAL, p, "name", "expected an adapter name of 1..63 characters");
-		for (j = 0; j < i; j++)
-			if (strcmp(h->adapters[j]->name, json_object_get_string(nm)) == 0)
-				return vrdma_json_problem(l, -EINVAL, p, "name", "duplicate adapter name \"%s\" (also $.adapters[%zu])",
-				           h->adapters[j]->name, j);
+		a = vrdma_host_lookup_adapter(h, json_object_get_string(nm));
+		if (a)
+			return vrdma_json_problem(l, -EINVAL, p, "name", "duplicate adapter name \"%s\" (also $.adapters[%d])",
+			           a->name, adapter_pos(h, a));
 		a = vrdma_host_add_adapter(h, json_object_get_string(nm));
 		if (!a)
 			return -ENOMEM;
-		if ((r = load_adapter(l, o, p, a)) < 0)
+		if ((r = load_adapter(l, o, p, a)) < 0 ||
+		    (r = check_alias_unique(l, aliases + 1, p, a->alias, "vmrdma", a)) < 0)
 			return r;
-		for (j = 0; j < i; j++)
-			if (strcmp(h->adapters[j]->alias, a->alias) == 0)
-				return vrdma_json_problem(l, -EINVAL, p, "alias", "duplicate alias \"%s\" (also $.adapters[%zu])", a->alias, j);
 	}
 	return check_refs(l, h, nds);
 }
@@ -773,9 +855,11 @@ static int host_parse(struct vrdma_ctx *ctx, const char *source, const char *tex
 VRDMA_EXPORT int vrdma_host_parse(struct vrdma_ctx *ctx, const char *text, size_t len,
                                   struct vrdma_host **ret)
 {
-	if (!ctx || !text || !ret)
+	if (!ctx)
 		return -EINVAL;
 	vrdma_error_clear(ctx);
+	if (!text || !ret)
+		return vrdma_error(ctx, -EINVAL, "host snapshot <buffer>: NULL %s", !text ? "text" : "ret");
 	return host_parse(ctx, "<buffer>", text, len, ret);
 }
 
@@ -785,9 +869,12 @@ VRDMA_EXPORT int vrdma_host_load(struct vrdma_ctx *ctx, const char *path, struct
 	size_t len;
 	int fd, r;
 
-	if (!ctx || !path || !ret)
+	if (!ctx)
 		return -EINVAL;
 	vrdma_error_clear(ctx);
+	if (!path || !ret)
+		return vrdma_error(ctx, -EINVAL, "host snapshot %s: NULL %s", path ? path : "(null)",
+		                   !path ? "path" : "ret");
 	r = vrdma_json_open_file(ctx, NULL, path, 0, HOST_MAX_SIZE, &fd);
 	if (r < 0)
 		return r;

@@ -265,6 +265,24 @@ void vrdma_lock_release(int fd)
 		close(fd); /* releases the flock */
 }
 
+int vrdma_lock_timeout_ms(void)
+{
+#ifdef VRDMA_TEST_HOOKS
+	/* Test hook: a shorter (or longer) bound, so a test need not wait 10 s. */
+	const char *e = secure_getenv("VRDMA_TEST_LOCK_TIMEOUT_MS");
+	char *end;
+	long v;
+
+	if (e && e[0]) {
+		errno = 0;
+		v = strtol(e, &end, 10);
+		if (!*end && errno == 0 && v >= 0 && v <= 3600 * 1000)
+			return (int)v;
+	}
+#endif
+	return VRDMA_LOCK_TIMEOUT_MS;
+}
+
 int vrdma_index_check(struct vrdma_ctx *ctx, const void *ret, unsigned int i, unsigned int n,
                       const char *what, const char *owner_fmt, ...)
 {

@@ -102,4 +102,18 @@ ip link add d2 type ifb
 ip link add d0 type ifb
 [ "$(nic)" = "d0=vmnic0 d1=vmnic1 d2=vmnic2" ] || fail "re-added d0 must get vmnic0 back: $(nic)"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="vrdma-aliases/1", d' "$VRDMA_STATE_DIR/aliases.json"
+
+# a directory given as --host or --config is named as one (issue 16 item 9:
+# it read "Input/output error")
+mkdir "$tmp/dir.json"
+for opt in --host --config; do
+	cmd="network nic list"
+	[ "$opt" = --config ] && cmd="network vswitch standard list"
+	# shellcheck disable=SC2086 # $cmd is words
+	if "$vrdmactl" "$opt" "$tmp/dir.json" $cmd >"$tmp/out" 2>&1; then
+		fail "$opt DIR: succeeded"
+	fi
+	grep -q "$tmp/dir.json: is a directory, expected a regular file" "$tmp/out" ||
+		fail "$opt DIR: $(cat "$tmp/out")"
+done
 echo "netns host discovery: OK"
