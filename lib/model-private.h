@@ -84,9 +84,10 @@ struct vrdma_portgroup {
 	char ifname[VRDMA_IFNAME_MAX + 1 + 8];
 };
 
-struct vrdma_ip6 {
-	struct in6_addr addr;
-	unsigned int prefix;
+/* An address of a vmk (with its prefix length) or a gateway (full length),
+ * and its canonical text. */
+struct vrdma_vmk_addr {
+	struct vrdma_inaddr a;
 	char text[INET6_ADDRSTRLEN];
 };
 
@@ -99,16 +100,11 @@ struct vrdma_vmk {
 	char mac_text[18];
 	int mtu;
 	bool has_ip4;
-	struct in_addr ip4;
-	unsigned int ip4_prefix;
-	char ip4_text[INET_ADDRSTRLEN];
-	struct vrdma_ip6 ip6[VRDMA_MAX_IPV6_ADDRS];
+	struct vrdma_vmk_addr ip4;
+	struct vrdma_vmk_addr ip6[VRDMA_MAX_IPV6_ADDRS];
 	unsigned int n_ip6;
 	bool has_gw4, has_gw6;
-	struct in_addr gw4;
-	struct in6_addr gw6;
-	char gw4_text[INET_ADDRSTRLEN];
-	char gw6_text[INET6_ADDRSTRLEN];
+	struct vrdma_vmk_addr gw4, gw6;
 	unsigned int tags;
 };
 
@@ -147,6 +143,9 @@ void vrdma_portgroup_free(struct vrdma_portgroup *pg);
 void vrdma_vmk_free(struct vrdma_vmk *vmk);
 
 /* config-json.c */
+/* The largest "generation" a file may hold (the loader's range is 0..this);
+ * save refuses to go past it. */
+#define VRDMA_CONFIG_GENERATION_MAX (INT64_MAX - 1)
 int vrdma_config_to_json_text(struct vrdma_config *cfg, uint64_t generation,
                               char **ret);
 /* Parse; `source` names the file (or "<buffer>") in messages. */

@@ -278,36 +278,53 @@ VRDMA_EXPORT int vrdma_vmk_set_mtu(struct vrdma_vmk *vmk, int mtu)
 
 /* ---- addresses ------------------------------------------------------------------- */
 
-static uint32_t mask4(unsigned int prefix)
+/*
+ * Every call that changes an address or a gateway checks the gateway with the
+ * rule set_gateway applies (gw4_problem, gw6_problem), and the loader builds
+ * through these calls: an accepted change leaves a vmk that loads again.
+ */
+
+/* Are all the bits of `a` past a->prefix zero (ones false) or all one? */
+static bool host_bits_are(const struct vrdma_inaddr *a, bool ones)
 {
-	return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+	unsigned int i, n = a->family == AF_INET ? 4 : 16;
+	struct vrdma_inaddr x = *a, net;
+
+	if (ones)
+		for (i = 0; i < n; i++)
+			x.raw[i] = (uint8_t)~x.raw[i];
+	net = x;
+	vrdma_inaddr_mask(&net, a->prefix);
+	return memcmp(net.raw, x.raw, n) == 0;
 }
 
-static bool in_subnet4(struct in_addr a, struct in_addr net, unsigned int prefix)
+/* a with a prefix length (for host_bits_are). */
+static struct vrdma_inaddr with_prefix(const struct vrdma_inaddr *a, unsigned int prefix)
 {
-	uint32_t m = mask4(prefix);
+	struct vrdma_inaddr x = *a;
 
-	return (ntohl(a.s_addr) & m) == (ntohl(net.s_addr) & m);
+	x.prefix = prefix;
+	return x;
 }
 
-static bool in_subnet6(const struct in6_addr *a, const struct in6_addr *net,
-                       unsigned int prefix)
+/* Parse text of `family` into *ret (prefix set, canonical text); -EINVAL if it is not one. */
+static int addr_parse(const char *text, int family, unsigned int prefix,
+                      struct vrdma_vmk_addr *ret)
 {
-	unsigned int i;
+	struct vrdma_vmk_addr x;
 
-	for (i = 0; i < 16 && prefix > 0; i++) {
-		uint8_t m = prefix >= 8 ? 0xff : (uint8_t)(0xff << (8 - prefix));
-		if ((a->s6_addr[i] & m) != (net->s6_addr[i] & m))
-			return false;
-		prefix = prefix >= 8 ? prefix - 8 : 0;
-	}
-	return true;
+	if (vrdma_inaddr_parse(text, &x.a) < 0 || x.a.family != family)
+		return -EINVAL;
+	x.a.prefix = prefix;
+	vrdma_inaddr_format(&x.a, x.text);
+	*ret = x;
+	return 0;
 }
 
 /* Why an IPv4 address cannot be a host address, or NULL. */
-static const char *bad_ip4(struct in_addr a)
+static const char *bad_ip4(const struct vrdma_inaddr *a)
 {
-	uint32_t h = ntohl(a.s_addr);
+	uint32_t h = ntohl(a->v4.s_addr);
 
 	if (h == 0)
 		return "is the unspecified address";
@@ -328,51 +345,130 @@ static const char *bad_ip4(struct in_addr a)
 
 /* Why an IPv6 address cannot be a host address, or NULL.  link_ok admits
  * fe80::/10 (for a gateway). */
-static const char *bad_ip6(const struct in6_addr *a, bool link_ok)
+static const char *bad_ip6(const struct vrdma_inaddr *a, bool link_ok)
 {
-	if (IN6_IS_ADDR_UNSPECIFIED(a))
+	if (IN6_IS_ADDR_UNSPECIFIED(&a->v6))
 		return "is the unspecified address";
-	if (IN6_IS_ADDR_LOOPBACK(a))
+	if (IN6_IS_ADDR_LOOPBACK(&a->v6))
 		return "is the loopback address";
-	if (IN6_IS_ADDR_MULTICAST(a))
+	if (IN6_IS_ADDR_MULTICAST(&a->v6))
 		return "is a multicast address";
-	if (IN6_IS_ADDR_V4MAPPED(a))
+	if (IN6_IS_ADDR_V4MAPPED(&a->v6))
 		return "is an IPv4-mapped address";
-	if (IN6_IS_ADDR_LINKLOCAL(a) && !link_ok)
+	if (IN6_IS_ADDR_LINKLOCAL(&a->v6) && !link_ok)
 		return "is a link-local address (fe80::/10; every interface has one already)";
 	return NULL;
 }
 
-static struct vrdma_vmk *ip4_user(struct vrdma_config *cfg, struct in_addr a,
+/*
+ * Why gw cannot be the IPv4 gateway of a vmk whose address is *ip (none when
+ * !has_ip4), or NULL: the reason, without its verb, in buf.
+ */
+static const char *gw4_problem(const struct vrdma_vmk_addr *gw, bool has_ip4,
+                               const struct vrdma_vmk_addr *ip, char *buf, size_t sz)
+{
+	struct vrdma_inaddr g;
+
+	if (!has_ip4)
+		return "outside every subnet (the vmk has no IPv4 address)";
+	g = with_prefix(&gw->a, ip->a.prefix);
+	if (ip->a.prefix == 32 || !vrdma_inaddr_in_subnet(&gw->a, &ip->a, ip->a.prefix))
+		snprintf(buf, sz, "outside its subnet %s/%u", ip->text, ip->a.prefix);
+	else if (gw->a.v4.s_addr == ip->a.v4.s_addr)
+		snprintf(buf, sz, "the vmk's own address");
+	else if (ip->a.prefix <= 30 && (host_bits_are(&g, false) || host_bits_are(&g, true)))
+		snprintf(buf, sz, "the network or broadcast address of %s/%u", ip->text,
+		         ip->a.prefix);
+	else
+		return NULL;
+	return buf;
+}
+
+/* Why gw cannot be the IPv6 gateway of a vmk with the n addresses ip, or NULL. */
+static const char *gw6_problem(const struct vrdma_vmk_addr *gw, const struct vrdma_vmk_addr *ip,
+                               unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (IN6_ARE_ADDR_EQUAL(&gw->a.v6, &ip[i].a.v6))
+			return "the vmk's own address";
+	if (IN6_IS_ADDR_LINKLOCAL(&gw->a.v6))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (ip[i].a.prefix < 128 && vrdma_inaddr_in_subnet(&gw->a, &ip[i].a, ip[i].a.prefix))
+			return NULL;
+	return "outside every IPv6 subnet of the vmk (and not link-local)";
+}
+
+/* The error of an address change (`change`, "cannot ...") that the gateway
+ * gw would not survive (`why`). */
+static int gateway_blocks(struct vrdma_vmk *vmk, const char *change,
+                          const struct vrdma_vmk_addr *gw, const char *why)
+{
+	return vrdma_error(vmk->ctx, -EBUSY,
+	                   "vmk '%s': %s: %s gateway %s would be %s (clear or change the "
+	                   "gateway first)", vmk->name, change,
+	                   gw->a.family == AF_INET ? "IPv4" : "IPv6", gw->text, why);
+}
+
+static struct vrdma_vmk *ip4_user(struct vrdma_config *cfg, const struct vrdma_inaddr *a,
                                   struct vrdma_vmk *except)
 {
 	unsigned int i;
 
 	for (i = 0; i < cfg->n_vmks; i++)
 		if (cfg->vmks[i] != except && cfg->vmks[i]->has_ip4 &&
-		    cfg->vmks[i]->ip4.s_addr == a.s_addr)
+		    cfg->vmks[i]->ip4.a.v4.s_addr == a->v4.s_addr)
 			return cfg->vmks[i];
 	return NULL;
 }
 
-static struct vrdma_vmk *ip6_user(struct vrdma_config *cfg, const struct in6_addr *a)
+static struct vrdma_vmk *ip6_user(struct vrdma_config *cfg, const struct vrdma_inaddr *a)
 {
 	unsigned int i, j;
 
 	for (i = 0; i < cfg->n_vmks; i++)
 		for (j = 0; j < cfg->vmks[i]->n_ip6; j++)
-			if (memcmp(&cfg->vmks[i]->ip6[j].addr, a, sizeof(*a)) == 0)
+			if (IN6_ARE_ADDR_EQUAL(&cfg->vmks[i]->ip6[j].a.v6, &a->v6))
 				return cfg->vmks[i];
 	return NULL;
+}
+
+/* Can *a (with its prefix) be the IPv4 address of vmk? */
+static int check_ip4(struct vrdma_vmk *vmk, const struct vrdma_vmk_addr *a)
+{
+	unsigned int prefix = a->a.prefix;
+	struct vrdma_vmk *o;
+	const char *why;
+
+	why = bad_ip4(&a->a);
+	if (why)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv4 address %s %s",
+		                   vmk->name, a->text, why);
+	if (prefix <= 30 && host_bits_are(&a->a, false))
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': IPv4 address %s is the network address of %s/%u",
+		                   vmk->name, a->text, a->text, prefix);
+	if (prefix <= 30 && host_bits_are(&a->a, true))
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': IPv4 address %s is the broadcast address of its /%u subnet",
+		                   vmk->name, a->text, prefix);
+	o = ip4_user(vmk->cfg, &a->a, vmk);
+	if (o)
+		return vrdma_error(vmk->ctx, -EEXIST,
+		                   "vmk '%s': IPv4 address %s is already used by vmk '%s'",
+		                   vmk->name, a->text, o->name);
+	return 0;
 }
 
 VRDMA_EXPORT int vrdma_vmk_set_ipv4(struct vrdma_vmk *vmk, const char *addr,
                                     unsigned int prefix)
 {
-	struct vrdma_vmk *o;
-	struct in_addr a;
+	struct vrdma_vmk_addr a;
 	const char *why;
-	uint32_t host;
+	char change[80], buf[96];
+	int r;
 
 	VMK_CHECK(vmk);
 	if (!addr) {
@@ -380,45 +476,28 @@ VRDMA_EXPORT int vrdma_vmk_set_ipv4(struct vrdma_vmk *vmk, const char *addr,
 			return vrdma_error(vmk->ctx, -EBUSY,
 			                   "vmk '%s': cannot clear the IPv4 address: gateway %s "
 			                   "needs it (clear the gateway first)",
-			                   vmk->name, vmk->gw4_text);
+			                   vmk->name, vmk->gw4.text);
 		vmk->has_ip4 = false;
-		vmk->ip4_text[0] = '\0';
+		vmk->ip4.text[0] = '\0';
 		return 0;
 	}
-	if (inet_pton(AF_INET, addr, &a) != 1)
+	if (addr_parse(addr, AF_INET, prefix, &a) < 0)
 		return vrdma_error(vmk->ctx, -EINVAL,
 		                   "vmk '%s': '%s' is not an IPv4 address", vmk->name, addr);
 	if (prefix < 1 || prefix > 32)
 		return vrdma_error(vmk->ctx, -ERANGE,
 		                   "vmk '%s': IPv4 prefix length %u out of range 1-32",
 		                   vmk->name, prefix);
-	why = bad_ip4(a);
-	if (why)
-		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv4 address %s %s",
-		                   vmk->name, addr, why);
-	host = ntohl(a.s_addr) & ~mask4(prefix);
-	if (prefix <= 30 && host == 0)
-		return vrdma_error(vmk->ctx, -EINVAL,
-		                   "vmk '%s': IPv4 address %s is the network address of %s/%u",
-		                   vmk->name, addr, addr, prefix);
-	if (prefix <= 30 && host == ~mask4(prefix))
-		return vrdma_error(vmk->ctx, -EINVAL,
-		                   "vmk '%s': IPv4 address %s is the broadcast address of its /%u subnet",
-		                   vmk->name, addr, prefix);
-	o = ip4_user(vmk->cfg, a, vmk);
-	if (o)
-		return vrdma_error(vmk->ctx, -EEXIST,
-		                   "vmk '%s': IPv4 address %s is already used by vmk '%s'",
-		                   vmk->name, addr, o->name);
-	if (vmk->has_gw4 && (!in_subnet4(vmk->gw4, a, prefix) || vmk->gw4.s_addr == a.s_addr))
-		return vrdma_error(vmk->ctx, -EBUSY,
-		                   "vmk '%s': IPv4 gateway %s would be outside %s/%u "
-		                   "(clear or change the gateway first)",
-		                   vmk->name, vmk->gw4_text, addr, prefix);
+	r = check_ip4(vmk, &a);
+	if (r < 0)
+		return r;
+	why = vmk->has_gw4 ? gw4_problem(&vmk->gw4, true, &a, buf, sizeof(buf)) : NULL;
+	if (why) {
+		snprintf(change, sizeof(change), "cannot set IPv4 address %s/%u", a.text, prefix);
+		return gateway_blocks(vmk, change, &vmk->gw4, why);
+	}
 	vmk->ip4 = a;
-	vmk->ip4_prefix = prefix;
 	vmk->has_ip4 = true;
-	inet_ntop(AF_INET, &a, vmk->ip4_text, sizeof(vmk->ip4_text));
 	return 0;
 }
 
@@ -430,105 +509,102 @@ VRDMA_EXPORT int vrdma_vmk_get_ipv4(struct vrdma_vmk *vmk, const char **addr,
 		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL result pointer", vmk->name);
 	if (!vmk->has_ip4)
 		return vrdma_error(vmk->ctx, -ENOENT, "vmk '%s': no IPv4 address", vmk->name);
-	*addr = vmk->ip4_text;
+	*addr = vmk->ip4.text;
 	if (prefix)
-		*prefix = vmk->ip4_prefix;
+		*prefix = vmk->ip4.a.prefix;
 	return 0;
 }
 
-static bool ip6_is_subnet_router(const struct in6_addr *a, unsigned int prefix)
+/* Can *a (with its prefix) become one more IPv6 address of vmk? */
+static int check_ip6(struct vrdma_vmk *vmk, const struct vrdma_vmk_addr *a)
 {
-	struct in6_addr zero = IN6ADDR_ANY_INIT;
-	unsigned int i;
-	uint8_t host[16];
+	struct vrdma_vmk *o;
+	const char *why;
 
-	if (prefix >= 127)
-		return false;
-	for (i = 0; i < 16; i++) {
-		unsigned int bits = prefix > i * 8 ? prefix - i * 8 : 0;
-		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-		if (bits == 0)
-			m = 0;
-		host[i] = a->s6_addr[i] & (uint8_t)~m;
-	}
-	return memcmp(host, &zero, 16) == 0;
+	why = bad_ip6(&a->a, false);
+	if (why)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv6 address %s %s",
+		                   vmk->name, a->text, why);
+	if (a->a.prefix < 127 && host_bits_are(&a->a, false))
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': IPv6 address %s is the network (subnet-router "
+		                   "anycast) address of its /%u prefix", vmk->name, a->text,
+		                   a->a.prefix);
+	o = ip6_user(vmk->cfg, &a->a);
+	if (o == vmk)
+		return vrdma_error(vmk->ctx, -EEXIST,
+		                   "vmk '%s': IPv6 address %s is already one of its addresses",
+		                   vmk->name, a->text);
+	if (o)
+		return vrdma_error(vmk->ctx, -EEXIST,
+		                   "vmk '%s': IPv6 address %s is already used by vmk '%s'",
+		                   vmk->name, a->text, o->name);
+	if (vmk->n_ip6 >= VRDMA_MAX_IPV6_ADDRS)
+		return vrdma_error(vmk->ctx, -ENOSPC,
+		                   "vmk '%s': limit of %d IPv6 addresses reached", vmk->name,
+		                   VRDMA_MAX_IPV6_ADDRS);
+	return 0;
 }
 
 VRDMA_EXPORT int vrdma_vmk_add_ipv6(struct vrdma_vmk *vmk, const char *addr,
                                     unsigned int prefix)
 {
-	struct in6_addr a;
-	struct vrdma_vmk *o;
-	struct vrdma_ip6 *e;
+	struct vrdma_vmk_addr a, list[VRDMA_MAX_IPV6_ADDRS];
 	const char *why;
+	char change[96];
+	int r;
 
 	VMK_CHECK(vmk);
 	if (!addr)
 		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL IPv6 address", vmk->name);
-	if (inet_pton(AF_INET6, addr, &a) != 1)
+	if (addr_parse(addr, AF_INET6, prefix, &a) < 0)
 		return vrdma_error(vmk->ctx, -EINVAL,
 		                   "vmk '%s': '%s' is not an IPv6 address", vmk->name, addr);
 	if (prefix < 1 || prefix > 128)
 		return vrdma_error(vmk->ctx, -ERANGE,
 		                   "vmk '%s': IPv6 prefix length %u out of range 1-128",
 		                   vmk->name, prefix);
-	why = bad_ip6(&a, false);
-	if (why)
-		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv6 address %s %s",
-		                   vmk->name, addr, why);
-	if (ip6_is_subnet_router(&a, prefix))
-		return vrdma_error(vmk->ctx, -EINVAL,
-		                   "vmk '%s': IPv6 address %s is the network (subnet-router "
-		                   "anycast) address of its /%u prefix", vmk->name, addr, prefix);
-	o = ip6_user(vmk->cfg, &a);
-	if (o == vmk)
-		return vrdma_error(vmk->ctx, -EEXIST,
-		                   "vmk '%s': IPv6 address %s is already one of its addresses",
-		                   vmk->name, addr);
-	if (o)
-		return vrdma_error(vmk->ctx, -EEXIST,
-		                   "vmk '%s': IPv6 address %s is already used by vmk '%s'",
-		                   vmk->name, addr, o->name);
-	if (vmk->n_ip6 >= VRDMA_MAX_IPV6_ADDRS)
-		return vrdma_error(vmk->ctx, -ENOSPC,
-		                   "vmk '%s': limit of %d IPv6 addresses reached", vmk->name,
-		                   VRDMA_MAX_IPV6_ADDRS);
-	e = &vmk->ip6[vmk->n_ip6++];
-	e->addr = a;
-	e->prefix = prefix;
-	inet_ntop(AF_INET6, &a, e->text, sizeof(e->text));
+	r = check_ip6(vmk, &a);
+	if (r < 0)
+		return r;
+	memcpy(list, vmk->ip6, vmk->n_ip6 * sizeof(list[0]));
+	list[vmk->n_ip6] = a;
+	why = vmk->has_gw6 ? gw6_problem(&vmk->gw6, list, vmk->n_ip6 + 1) : NULL;
+	if (why) {
+		snprintf(change, sizeof(change), "cannot add IPv6 address %s/%u", a.text, prefix);
+		return gateway_blocks(vmk, change, &vmk->gw6, why);
+	}
+	vmk->ip6[vmk->n_ip6++] = a;
 	return 0;
 }
 
 VRDMA_EXPORT int vrdma_vmk_remove_ipv6(struct vrdma_vmk *vmk, const char *addr)
 {
-	struct in6_addr a;
-	unsigned int i, j;
+	struct vrdma_vmk_addr a, list[VRDMA_MAX_IPV6_ADDRS];
+	const char *why;
+	char change[96];
+	unsigned int i;
 
 	VMK_CHECK(vmk);
 	if (!addr)
 		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL IPv6 address", vmk->name);
-	if (inet_pton(AF_INET6, addr, &a) != 1)
+	if (addr_parse(addr, AF_INET6, 128, &a) < 0)
 		return vrdma_error(vmk->ctx, -EINVAL,
 		                   "vmk '%s': '%s' is not an IPv6 address", vmk->name, addr);
 	for (i = 0; i < vmk->n_ip6; i++)
-		if (memcmp(&vmk->ip6[i].addr, &a, sizeof(a)) == 0)
+		if (IN6_ARE_ADDR_EQUAL(&vmk->ip6[i].a.v6, &a.a.v6))
 			break;
 	if (i == vmk->n_ip6)
 		return vrdma_error(vmk->ctx, -ENOENT, "vmk '%s': no IPv6 address %s",
 		                   vmk->name, addr);
-	if (vmk->has_gw6 && !IN6_IS_ADDR_LINKLOCAL(&vmk->gw6)) {
-		bool still = false;
-		for (j = 0; j < vmk->n_ip6; j++)
-			if (j != i && in_subnet6(&vmk->gw6, &vmk->ip6[j].addr, vmk->ip6[j].prefix))
-				still = true;
-		if (!still)
-			return vrdma_error(vmk->ctx, -EBUSY,
-			                   "vmk '%s': cannot remove %s: IPv6 gateway %s would be "
-			                   "outside every subnet (clear the gateway first)",
-			                   vmk->name, addr, vmk->gw6_text);
+	memcpy(list, vmk->ip6, i * sizeof(list[0]));
+	memcpy(list + i, vmk->ip6 + i + 1, (vmk->n_ip6 - i - 1) * sizeof(list[0]));
+	why = vmk->has_gw6 ? gw6_problem(&vmk->gw6, list, vmk->n_ip6 - 1) : NULL;
+	if (why) {
+		snprintf(change, sizeof(change), "cannot remove IPv6 address %s", a.text);
+		return gateway_blocks(vmk, change, &vmk->gw6, why);
 	}
-	memmove(&vmk->ip6[i], &vmk->ip6[i + 1], (vmk->n_ip6 - i - 1) * sizeof(vmk->ip6[0]));
+	memcpy(vmk->ip6, list, (vmk->n_ip6 - 1) * sizeof(list[0]));
 	vmk->n_ip6--;
 	return 0;
 }
@@ -550,77 +626,42 @@ VRDMA_EXPORT int vrdma_vmk_get_ipv6(struct vrdma_vmk *vmk, unsigned int i,
 		return r;
 	*addr = vmk->ip6[i].text;
 	if (prefix)
-		*prefix = vmk->ip6[i].prefix;
+		*prefix = vmk->ip6[i].a.prefix;
 	return 0;
 }
 
 VRDMA_EXPORT int vrdma_vmk_set_gateway(struct vrdma_vmk *vmk, const char *addr)
 {
-	struct in_addr a4;
-	struct in6_addr a6;
-	const char *why;
-	unsigned int i;
+	struct vrdma_vmk_addr gw;
+	const char *why, *fam;
+	char buf[96];
+	bool v4;
 
 	VMK_CHECK(vmk);
 	if (!addr)
 		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': NULL gateway", vmk->name);
-	if (inet_pton(AF_INET, addr, &a4) == 1) {
-		uint32_t host;
-
-		why = bad_ip4(a4);
-		if (why)
-			return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv4 gateway %s %s",
-			                   vmk->name, addr, why);
-		if (!vmk->has_ip4)
-			return vrdma_error(vmk->ctx, -EINVAL,
-			                   "vmk '%s': IPv4 gateway %s is outside every subnet "
-			                   "(the vmk has no IPv4 address)", vmk->name, addr);
-		if (!in_subnet4(a4, vmk->ip4, vmk->ip4_prefix) || vmk->ip4_prefix == 32)
-			return vrdma_error(vmk->ctx, -EINVAL,
-			                   "vmk '%s': IPv4 gateway %s is outside its subnet %s/%u",
-			                   vmk->name, addr, vmk->ip4_text, vmk->ip4_prefix);
-		if (a4.s_addr == vmk->ip4.s_addr)
-			return vrdma_error(vmk->ctx, -EINVAL,
-			                   "vmk '%s': IPv4 gateway %s is the vmk's own address",
-			                   vmk->name, addr);
-		host = ntohl(a4.s_addr) & ~mask4(vmk->ip4_prefix);
-		if (vmk->ip4_prefix <= 30 && (host == 0 || host == ~mask4(vmk->ip4_prefix)))
-			return vrdma_error(vmk->ctx, -EINVAL,
-			                   "vmk '%s': IPv4 gateway %s is the network or broadcast "
-			                   "address of %s/%u", vmk->name, addr, vmk->ip4_text,
-			                   vmk->ip4_prefix);
-		vmk->gw4 = a4;
+	if (addr_parse(addr, AF_INET, 32, &gw) < 0 && addr_parse(addr, AF_INET6, 128, &gw) < 0)
+		return vrdma_error(vmk->ctx, -EINVAL,
+		                   "vmk '%s': gateway '%s' is not an IP address", vmk->name, addr);
+	v4 = gw.a.family == AF_INET;
+	fam = v4 ? "IPv4" : "IPv6";
+	why = v4 ? bad_ip4(&gw.a) : bad_ip6(&gw.a, true);
+	if (why)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': %s gateway %s %s",
+		                   vmk->name, fam, gw.text, why);
+	why = v4 ? gw4_problem(&gw, vmk->has_ip4, &vmk->ip4, buf, sizeof(buf)) :
+	           gw6_problem(&gw, vmk->ip6, vmk->n_ip6);
+	if (why)
+		return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': %s gateway %s is %s",
+		                   vmk->name, fam, gw.text, why);
+	if (v4) {
+		vmk->gw4 = gw;
 		vmk->has_gw4 = true;
-		inet_ntop(AF_INET, &a4, vmk->gw4_text, sizeof(vmk->gw4_text));
-		return 0;
-	}
-	if (inet_pton(AF_INET6, addr, &a6) == 1) {
-		bool ok = IN6_IS_ADDR_LINKLOCAL(&a6);
-
-		why = bad_ip6(&a6, true);
-		if (why)
-			return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': IPv6 gateway %s %s",
-			                   vmk->name, addr, why);
-		for (i = 0; i < vmk->n_ip6 && !ok; i++)
-			if (in_subnet6(&a6, &vmk->ip6[i].addr, vmk->ip6[i].prefix) &&
-			    vmk->ip6[i].prefix < 128)
-				ok = true;
-		if (!ok)
-			return vrdma_error(vmk->ctx, -EINVAL,
-			                   "vmk '%s': IPv6 gateway %s is outside every IPv6 subnet "
-			                   "of the vmk (and not link-local)", vmk->name, addr);
-		for (i = 0; i < vmk->n_ip6; i++)
-			if (memcmp(&vmk->ip6[i].addr, &a6, sizeof(a6)) == 0)
-				return vrdma_error(vmk->ctx, -EINVAL,
-				                   "vmk '%s': IPv6 gateway %s is the vmk's own address",
-				                   vmk->name, addr);
-		vmk->gw6 = a6;
+	} else {
+		vmk->gw6 = gw;
 		vmk->has_gw6 = true;
-		inet_ntop(AF_INET6, &a6, vmk->gw6_text, sizeof(vmk->gw6_text));
-		return 0;
 	}
-	return vrdma_error(vmk->ctx, -EINVAL, "vmk '%s': gateway '%s' is not an IP address",
-	                   vmk->name, addr);
+	return 0;
 }
 
 VRDMA_EXPORT int vrdma_vmk_clear_gateway(struct vrdma_vmk *vmk, int family)
@@ -647,7 +688,7 @@ VRDMA_EXPORT int vrdma_vmk_get_gateway(struct vrdma_vmk *vmk, int family, const 
 	if (!(family == AF_INET ? vmk->has_gw4 : vmk->has_gw6))
 		return vrdma_error(vmk->ctx, -ENOENT, "vmk '%s': no %s gateway", vmk->name,
 		                   family == AF_INET ? "IPv4" : "IPv6");
-	*ret = family == AF_INET ? vmk->gw4_text : vmk->gw6_text;
+	*ret = family == AF_INET ? vmk->gw4.text : vmk->gw6.text;
 	return 0;
 }
 

@@ -332,7 +332,7 @@ static const struct bad_doc bad_docs[] = {
 	{ HEAD "\"switches\": [{\"name\": \"a\", \"type\": \"standard\", \"colour\": 1}]}",
 	  "$.switches[0].colour: unexpected member" },
 	{ HEAD "\"switches\": [{\"name\": \"a\", \"type\": \"standard\", \"mtu\": 99999}]}",
-	  "$.switches[0].mtu: switch 'a': MTU 99999 out of range 1280-9000" },
+	  "$.switches[0].mtu: 99999 is out of range: expected 1280..9000" },
 	{ HEAD "\"switches\": [{\"name\": \"a\", \"type\": \"standard\", \"mtu\": \"9000\"}]}",
 	  "$.switches[0].mtu: expected an integer, got a string" },
 	{ HEAD "\"switches\": [{\"name\": \"a\", \"type\": \"standard\"}, {\"name\": \"a\", \"type\": \"standard\"}]}",
@@ -450,7 +450,7 @@ START_TEST(test_every_problem)
 	ck_assert_ptr_null(cfg);
 	e = vrdma_ctx_get_error(ctx);
 	ck_assert_msg(strstr(e, "<buffer>: 3 problems: ") == e, "%s", e);
-	ck_assert_msg(strstr(e, "$.switches[0].mtu: switch 'a': MTU 100 out of range") != NULL, "%s", e);
+	ck_assert_msg(strstr(e, "$.switches[0].mtu: 100 is out of range: expected 1280..9000") != NULL, "%s", e);
 	ck_assert_msg(strstr(e, "; $.switches[1].bogus: unexpected member; ") != NULL, "%s", e);
 	ck_assert_msg(strstr(e, "$.switches[1].portgroups[0].vlan: port group 'p': VLAN ID 5000") != NULL, "%s", e);
 }

@@ -6,9 +6,12 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <vrdma/vrdma.h>
 
@@ -46,6 +49,42 @@ static void teardown(void)
 		int r_ = (call);                                                \
 		ck_assert_msg(r_ == 0, "%s: got %d (%s)", #call, r_,            \
 		              vrdma_ctx_get_error(ctx));                        \
+	} while (0)
+
+/* The canonical text of cfg (free() it). */
+static char *text_of(struct vrdma_config *c)
+{
+	char *t = NULL;
+
+	ck_assert_int_eq(vrdma_config_format(c, &t), 0);
+	return t;
+}
+
+/* What cfg would save loads again and formats to the same bytes. */
+static void assert_reloads(void)
+{
+	struct vrdma_config *again = NULL;
+	char *t = text_of(cfg), *t2;
+	int r = vrdma_config_parse(ctx, t, strlen(t), &again);
+
+	ck_assert_msg(r == 0, "the configuration does not load again: %s\n%s",
+	              vrdma_ctx_get_error(ctx), t);
+	t2 = text_of(again);
+	ck_assert_str_eq(t, t2);
+	free(t);
+	free(t2);
+	vrdma_config_unref(again);
+}
+
+/* FAILS, and the configuration is unchanged (byte for byte). */
+#define FAILS_UNCHANGED(call, err, sub)                                         \
+	do {                                                                    \
+		char *before_ = text_of(cfg), *after_;                          \
+		FAILS(call, err, sub);                                          \
+		after_ = text_of(cfg);                                          \
+		ck_assert_str_eq(before_, after_);                              \
+		free(before_);                                                  \
+		free(after_);                                                   \
 	} while (0)
 
 static struct vrdma_switch *add_sw(const char *name)
@@ -708,7 +747,7 @@ START_TEST(test_gateway)
 	ck_assert_str_eq(s, "192.168.1.1");
 	/* the address the gateway depends on cannot silently go away */
 	FAILS(vrdma_vmk_set_ipv4(a, NULL, 0), -EBUSY, "gateway 192.168.1.1 needs it");
-	FAILS(vrdma_vmk_set_ipv4(a, "10.0.0.1", 24), -EBUSY, "would be outside 10.0.0.1/24");
+	FAILS(vrdma_vmk_set_ipv4(a, "10.0.0.1", 24), -EBUSY, "would be outside its subnet 10.0.0.1/24");
 	OK(vrdma_vmk_set_ipv4(a, "192.168.1.20", 16));
 
 	FAILS(vrdma_vmk_set_gateway(a, "fd00::1"), -EINVAL, "outside every IPv6 subnet");
@@ -719,7 +758,7 @@ START_TEST(test_gateway)
 	ck_assert_str_eq(s, "fd00::1");
 	FAILS(vrdma_vmk_set_gateway(a, "fd00::10"), -EINVAL, "own address");
 	FAILS(vrdma_vmk_set_gateway(a, "ff02::2"), -EINVAL, "multicast");
-	FAILS(vrdma_vmk_remove_ipv6(a, "fd00::10"), -EBUSY, "outside every subnet");
+	FAILS(vrdma_vmk_remove_ipv6(a, "fd00::10"), -EBUSY, "outside every IPv6 subnet");
 	OK(vrdma_vmk_clear_gateway(a, AF_INET6));
 	OK(vrdma_vmk_remove_ipv6(a, "fd00::10"));
 	OK(vrdma_vmk_clear_gateway(a, AF_INET));
@@ -795,6 +834,113 @@ START_TEST(test_seed_workflow)
 }
 END_TEST
 
+/* An address equal to the vmk's own gateway is refused (it would save a file
+ * whose gateway is the vmk's own address, which nothing loads). */
+START_TEST(test_address_is_gateway)
+{
+	struct vrdma_vmk *a = add_vmk(add_pg(add_sw("vSwitch1"), "PG"), "vmk1");
+
+	OK(vrdma_vmk_set_ipv4(a, "192.168.1.10", 24));
+	OK(vrdma_vmk_set_gateway(a, "192.168.1.1"));
+	FAILS_UNCHANGED(vrdma_vmk_set_ipv4(a, "192.168.1.1", 24), -EBUSY,
+	                "vmk 'vmk1': cannot set IPv4 address 192.168.1.1/24: IPv4 gateway "
+	                "192.168.1.1 would be the vmk's own address");
+	ck_assert_ptr_null(strstr(vrdma_ctx_get_error(ctx), "outside"));
+	OK(vrdma_vmk_add_ipv6(a, "fd00::10", 64));
+	OK(vrdma_vmk_set_gateway(a, "fd00::1"));
+	FAILS_UNCHANGED(vrdma_vmk_add_ipv6(a, "fd00::1", 64), -EBUSY,
+	                "IPv6 gateway fd00::1 would be the vmk's own address");
+	FAILS_UNCHANGED(vrdma_vmk_add_ipv6(a, "fd00::1", 128), -EBUSY, "own address");
+	ck_assert_int_eq(vrdma_vmk_get_n_ipv6(a), 1);
+	/* a link-local gateway too */
+	OK(vrdma_vmk_set_gateway(a, "fe80::1"));
+	OK(vrdma_vmk_add_ipv6(a, "fd00::1", 64));
+	assert_reloads();
+}
+END_TEST
+
+/* A new subnet that makes the existing gateway its network or broadcast
+ * address is refused. */
+START_TEST(test_readdress_gateway_network_broadcast)
+{
+	struct vrdma_vmk *a = add_vmk(add_pg(add_sw("vSwitch1"), "PG"), "vmk1");
+
+	OK(vrdma_vmk_set_ipv4(a, "192.168.1.10", 24));
+	OK(vrdma_vmk_set_gateway(a, "192.168.1.8"));
+	FAILS_UNCHANGED(vrdma_vmk_set_ipv4(a, "192.168.1.10", 30), -EBUSY,
+	                "IPv4 gateway 192.168.1.8 would be the network or broadcast address "
+	                "of 192.168.1.10/30");
+	OK(vrdma_vmk_set_gateway(a, "192.168.1.11"));
+	FAILS_UNCHANGED(vrdma_vmk_set_ipv4(a, "192.168.1.10", 30), -EBUSY,
+	                "would be the network or broadcast address");
+	/* /31 has neither: the other address of the pair is a valid gateway */
+	OK(vrdma_vmk_set_ipv4(a, "192.168.1.10", 31));
+	assert_reloads();
+	FAILS_UNCHANGED(vrdma_vmk_set_ipv4(a, "192.168.1.10", 32), -EBUSY,
+	                "would be outside its subnet 192.168.1.10/32");
+	assert_reloads();
+}
+END_TEST
+
+/* set_gateway takes the family from the text: an IPv6 gateway goes to the
+ * IPv6 slot, never the IPv4 one, and the result loads. */
+START_TEST(test_gateway_family)
+{
+	struct vrdma_vmk *a = add_vmk(add_pg(add_sw("vSwitch1"), "PG"), "vmk1");
+	const char *s;
+
+	OK(vrdma_vmk_set_ipv4(a, "192.168.1.10", 24));
+	OK(vrdma_vmk_add_ipv6(a, "fd00::10", 64));
+	OK(vrdma_vmk_set_gateway(a, "fd00::1"));
+	FAILS(vrdma_vmk_get_gateway(a, AF_INET, &s), -ENOENT, "no IPv4 gateway");
+	OK(vrdma_vmk_get_gateway(a, AF_INET6, &s));
+	ck_assert_str_eq(s, "fd00::1");
+	FAILS_UNCHANGED(vrdma_vmk_set_gateway(a, "::ffff:192.168.1.1"), -EINVAL, "IPv4-mapped");
+	OK(vrdma_vmk_set_gateway(a, "192.168.1.1"));
+	OK(vrdma_vmk_get_gateway(a, AF_INET6, &s));
+	ck_assert_str_eq(s, "fd00::1");
+	assert_reloads();
+}
+END_TEST
+
+/* Saving at the largest generation a file can hold fails and writes nothing. */
+START_TEST(test_generation_max)
+{
+	static const char doc[] = "{\"schema\": \"vrdma-config/1\", "
+	                          "\"generation\": 9223372036854775806}";
+	char dir[] = "/tmp/vrdma-model-XXXXXX", path[64], *t1, *t2;
+	struct vrdma_config *c = NULL;
+	FILE *f;
+	long n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/vrdma.json", dir);
+	OK(vrdma_config_parse(ctx, doc, strlen(doc), &c));
+	ck_assert_uint_eq(vrdma_config_get_generation(c), (uint64_t)INT64_MAX - 1);
+	t1 = text_of(c);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(t1, f);
+	fclose(f);
+	FAILS(vrdma_config_save(c, path), -EOVERFLOW, "generation 9223372036854775806 is the largest");
+	ck_assert_uint_eq(vrdma_config_get_generation(c), (uint64_t)INT64_MAX - 1);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	t2 = calloc(1, 4096);
+	n = (long)fread(t2, 1, 4095, f);
+	fclose(f);
+	ck_assert_int_gt(n, 0);
+	ck_assert_str_eq(t1, t2);
+	free(t1);
+	free(t2);
+	vrdma_config_unref(c);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/vrdma.json.lock", dir);
+	unlink(path);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *make_model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -824,6 +970,10 @@ static Suite *make_model_suite(void)
 	tcase_add_test(tc, test_tags);
 	tcase_add_test(tc, test_vmk_other_config);
 	tcase_add_test(tc, test_seed_workflow);
+	tcase_add_test(tc, test_address_is_gateway);
+	tcase_add_test(tc, test_readdress_gateway_network_broadcast);
+	tcase_add_test(tc, test_gateway_family);
+	tcase_add_test(tc, test_generation_max);
 	suite_add_tcase(s, tc);
 	return s;
 }

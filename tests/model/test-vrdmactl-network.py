@@ -5,6 +5,7 @@ reading the saved configuration file with Python's own JSON parser (an
 independent observer), plus refusals with exit status 1 and a message."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,40 @@ def check(cond, what):
     if not cond:
         failures += 1
         print(f'FAIL: {what}')
+
+
+def save_failures(cfg):
+    """Saves refused by the library: the message names the real file."""
+    # the lock file's name is taken by a directory: no lock, no save
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'vrdma.json')
+        with open(cfg) as f, open(path, 'w') as g:
+            g.write(f.read())
+        os.mkdir(path + '.lock')
+        before = open(path).read()
+        run(path, 'network', 'vswitch', 'standard', 'add', '-v', 'vSwitchL', rc=1,
+            err=f'cannot save configuration {path}: ')
+        check(open(path).read() == before, 'refused save leaves the file alone')
+    if os.geteuid() != 0:
+        return
+    # unprivileged, in a directory it cannot write
+    setpriv = shutil.which('setpriv')
+    if not setpriv:
+        print('SKIP: no setpriv for the unprivileged save')
+        return
+    with tempfile.TemporaryDirectory() as d:
+        os.chmod(d, 0o755)
+        path = os.path.join(d, 'vrdma.json')
+        with open(cfg) as f, open(path, 'w') as g:
+            g.write(f.read())
+        os.chmod(path, 0o644)
+        before = open(path).read()
+        p = subprocess.run([setpriv, '--reuid=65534', '--regid=65534', '--clear-groups',
+                            VRDMACTL, '--config', path, 'network', 'vswitch', 'standard', 'add',
+                            '-v', 'vSwitchU'], capture_output=True, text=True)
+        check(p.returncode == 1 and f'cannot save configuration {path}: ' in p.stderr,
+              f'unprivileged save: rc {p.returncode}, stderr {p.stderr!r}')
+        check(open(path).read() == before, 'unprivileged save leaves the file alone')
 
 
 with tempfile.TemporaryDirectory() as d:
@@ -64,6 +99,11 @@ with tempfile.TemporaryDirectory() as d:
     run(cfg, *I, 'ipv4', 'set', '-i', 'vmk1', '-I', '192.168.100.0/24', rc=1,
         err='network address')
     run(cfg, *I, 'add', '-i', 'vmk1', '-p', 'RDMA-PG', rc=1, err="vmk 'vmk1': already exists")
+    # a gateway of the other family is refused, not moved to the other slot
+    run(cfg, *I, 'ipv4', 'set', '-i', 'vmk1', '-I', '192.168.100.11/24', '-g', 'fd00:100::1',
+        rc=2, err='-g fd00:100::1 is not an IPv4 address')
+    run(cfg, *I, 'ipv6', 'set', '-i', 'vmk1', '-g', '192.168.100.1', rc=2,
+        err='-g 192.168.100.1 is not an IPv6 address')
     run(cfg, *I, 'set', '-i', 'vmk1', '-m', '9001', rc=1, err='out of range')
     run(cfg, *S, 'portgroup', 'add', '-v', 'vSwitch1', rc=2, err='missing required option -p')
     run(cfg, *S, 'add', '-v', 'x', '-u', 'vmnic9', rc=2, err='does not apply here')
@@ -121,6 +161,49 @@ with tempfile.TemporaryDirectory() as d:
     check(ds['uplinks'] == [{'name': 'Uplink 1', 'device': 'vmnic3'}, {'name': 'Uplink 2'}],
           'dvs slots')
     check(ds['portgroups'][0]['vlan'] == '10-20,30', 'trunk ranges sorted')
+
+    # add and remove are told apart by the command's own verb: "ipv6 address
+    # remove" contains " add" (address) and used to add
+    def ipv6_of(name):
+        return [v['ipv6'] for v in json.loads(open(cfg).read())['vmks'] if v['name'] == name][0]
+
+    run(cfg, *I, 'ipv6', 'address', 'add', '-i', 'vmk1', '-I', 'fd02::9/64')
+    check(ipv6_of('vmk1') == ['fd00:100::11/64', 'fd02::9/64'], 'ipv6 address add')
+    run(cfg, *I, 'ipv6', 'address', 'remove', '-i', 'vmk1', '-I', 'fd02::8/64', rc=1,
+        err="vmk 'vmk1': no IPv6 address fd02::8")
+    check(ipv6_of('vmk1') == ['fd00:100::11/64', 'fd02::9/64'], 'removing an absent address adds nothing')
+    run(cfg, *I, 'ipv6', 'address', 'remove', '-i', 'vmk1', '-I', 'fd02::9/48', rc=1,
+        err='has prefix length 64, not 48')
+    run(cfg, *I, 'ipv6', 'address', 'remove', '-i', 'vmk1', '-I', 'fd02:0::9/64')
+    check(ipv6_of('vmk1') == ['fd00:100::11/64'], 'ipv6 address remove ADDR/PREFIX removes')
+    run(cfg, *I, 'ipv6', 'address', 'add', '-i', 'vmk1', '-I', 'fd02::9/64')
+    run(cfg, *I, 'ipv6', 'address', 'remove', '-i', 'vmk1', '-I', 'fd02::9')
+    check(ipv6_of('vmk1') == ['fd00:100::11/64'], 'ipv6 address remove ADDR removes')
+    run(cfg, *I, 'ipv6', 'address', 'add', '-i', 'vmk1', '-I', 'fd02::9', rc=2,
+        err="-I needs ADDR/PREFIX, not 'fd02::9'")
+    # the usage text shows what the parser takes
+    for verb, want in (('add', '-I ADDR/PREFIX'), ('remove', '-I ADDR[/PREFIX]')):
+        h = subprocess.run([VRDMACTL, *I, 'ipv6', 'address', verb, '--help'],
+                           capture_output=True, text=True).stdout
+        check(want in h.splitlines()[0], f'ipv6 address {verb} usage shows {want}: {h!r}')
+    run(cfg, *I, 'tag', 'add', '-i', 'vmk1', '-t', 'iser')
+    run(cfg, *I, 'tag', 'remove', '-i', 'vmk1', '-t', 'nvme-rdma')
+    check([v['tags'] for v in json.loads(open(cfg).read())['vmks']][0] == ['iser'], 'tag add/remove')
+    run(cfg, *I, 'tag', 'remove', '-i', 'vmk1', '-t', 'iser')
+    run(cfg, *S, 'uplink', 'add', '-v', 'vSwitch1', '-u', 'vmnic4')
+    run(cfg, *S, 'uplink', 'remove', '-v', 'vSwitch1', '-u', 'vmnic4')
+    check(json.loads(open(cfg).read())['switches'][0]['uplinks'] == ['vmnic1', 'vmnic2'],
+          'uplink add/remove')
+
+    # number options name the documented range (MTU 1280-9000, VLAN 0-4095)
+    run(cfg, *S, 'set', '-v', 'vSwitch1', '-m', '99999999999', rc=2, err='-m needs an MTU (1280-9000)')
+    run(cfg, *I, 'set', '-i', 'vmk1', '-m', 'big', rc=2, err='-m needs an MTU (1280-9000)')
+    run(cfg, *S, 'portgroup', 'set', '-p', 'RDMA-PG', '--vlan-id', 'x', rc=2,
+        err='--vlan-id needs a VLAN ID (0-4095)')
+
+    # a failed save names the file (the path used to be read after the
+    # configuration holding it was freed)
+    save_failures(cfg)
 
     # a broken file is reported with its JSON path, and not overwritten
     with open(cfg, 'w') as f:
