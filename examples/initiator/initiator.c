@@ -49,7 +49,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* Ask for the source; refusals and ambiguity come with a message. */
+	/* Ask for the paths; refusals come with a message.  The source's
+	 * getters read the first (preferred) path. */
 	r = vrdma_bindings_choose_source(b, argv[1], service, 0, &src);
 	if (r < 0) {
 		fprintf(stderr, "no source for %s: %s\n", argv[1], vrdma_ctx_get_error(ctx));

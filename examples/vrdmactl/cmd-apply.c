@@ -13,7 +13,7 @@
  * The netlink messages an execution sends are counted from the library's
  * log: one debug line "apply: netlink message N sent: ..." per message.
  * The log function counts those and prints the messages the user asked for
- * (VRDMA_LOG) exactly as the library's default logger does.
+ * (VRDMA_LOG) as the library's default logger does, escaped (vctl_log_line).
  */
 struct msg_count {
 	int priority;           /* the user's log priority */
@@ -37,9 +37,7 @@ static void count_log(struct vrdma_ctx *ctx, int priority, const char *file, int
 		c->n++;
 	if (c && priority > c->priority)
 		return;
-	fprintf(stderr, "libvrdma: %s: ", fn);
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
+	vctl_log_line(fn, format, args);
 }
 
 static int count_messages(struct vctl *v, struct msg_count *c)
@@ -165,7 +163,7 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 			printf("%s", n > 0 ? "drift: the kernel differs from the configuration:\n"
 			                   : "in sync: the kernel matches the configuration\n");
 		if (!check || n > 0)
-			fputs(text, stdout);
+			vctl_fputs(text, true, stdout);
 		if (!dry_run && !check)
 			printf("applied %d change(s) with %u netlink message(s)\n", n, sent.n);
 	}

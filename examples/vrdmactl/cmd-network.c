@@ -150,17 +150,19 @@ static int parse_opts(struct vctl *v, int argc, char **argv, const char *allowed
 		case 's': o->s = optarg; o->has_s = true; break;
 		case 'm':
 			if (parse_int(optarg, &o->m) < 0)
-				return vctl_usage(v, "-m needs a number, not '%s'", optarg);
+				return vctl_usage(v, "-m needs an MTU (%d-%d), not '%s'", VRDMA_MTU_MIN,
+				                  VRDMA_MTU_MAX, optarg);
 			o->has_m = true;
 			break;
 		case 'n':
 			if (parse_int(optarg, &o->n) < 0 || o->n < 0)
-				return vctl_usage(v, "-n needs a number, not '%s'", optarg);
+				return vctl_usage(v, "-n needs a number of uplink slots (0-%d), not '%s'",
+				                  VRDMA_MAX_UPLINKS, optarg);
 			o->has_n = true;
 			break;
 		case OPT_VLAN_ID:
 			if (parse_int(optarg, &o->vlan) < 0)
-				return vctl_usage(v, "--vlan-id needs a number, not '%s'", optarg);
+				return vctl_usage(v, "--vlan-id needs a VLAN ID (0-4095), not '%s'", optarg);
 			o->has_vlan = true;
 			break;
 		case OPT_VLAN_TRUNK: o->trunk = optarg; break;
@@ -217,12 +219,14 @@ static int mkdir_p(const char *dir)
 /* Save (creating the file's directory if needed) and release. */
 static int cfg_commit(struct vctl *v, struct vrdma_config *cfg)
 {
-	const char *path;
-	char dir[PATH_MAX], *slash;
+	const char *p;
+	char path[PATH_MAX], dir[PATH_MAX], *slash;
 	int r;
 
-	if (vrdma_config_get_path(cfg, &path) < 0)
-		path = vrdma_ctx_get_config_path(v->ctx);
+	/* a copy: the configuration's path goes with its last reference */
+	if (vrdma_config_get_path(cfg, &p) < 0)
+		p = vrdma_ctx_get_config_path(v->ctx);
+	snprintf(path, sizeof(path), "%s", p);
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
@@ -243,29 +247,29 @@ static int cfg_commit(struct vctl *v, struct vrdma_config *cfg)
 /* Fail with the library's message (it names object and rule). */
 static int lib_fail(struct vctl *v, struct vrdma_config *cfg, int r)
 {
-	fprintf(stderr, "vrdmactl: %s: %s\n", v->cmd_path,
-	        vrdma_ctx_get_error(v->ctx)[0] ? vrdma_ctx_get_error(v->ctx) : strerror(-r));
+	vctl_fail(v, 0, "%s", vrdma_ctx_get_error(v->ctx)[0] ? vrdma_ctx_get_error(v->ctx) :
+	                                                     strerror(-r));
 	vrdma_config_unref(cfg);
 	return VCTL_EXIT_FAILURE;
 }
 
-static bool is_dvs(const char *path)
+/* A "network vswitch dvs ..." command (else "... standard ..." or a vmk's). */
+static bool is_dvs(const struct vctl *v)
 {
-	return strstr(path, " dvs ") != NULL;
+	return vctl_cmd_has_word(v, "dvs");
 }
 
 static int find_sw(struct vctl *v, struct vrdma_config *cfg, const char *name,
                    struct vrdma_switch **sw)
 {
 	int r = vrdma_config_find_switch(cfg, name, sw);
-	bool want_dvs = is_dvs(v->cmd_path);
+	bool want_dvs = is_dvs(v);
 
 	if (r < 0)
 		return r;
 	if ((vrdma_switch_get_type(*sw) == VRDMA_SWITCH_DISTRIBUTED) != want_dvs) {
-		fprintf(stderr, "vrdmactl: %s: switch '%s' is a %s switch; use 'network vswitch %s'\n",
-		        v->cmd_path, name, want_dvs ? "standard" : "distributed",
-		        want_dvs ? "standard" : "dvs");
+		vctl_fail(v, 0, "switch '%s' is a %s switch; use 'network vswitch %s'", name,
+		          want_dvs ? "standard" : "distributed", want_dvs ? "standard" : "dvs");
 		return -EMEDIUMTYPE;
 	}
 	return 0;
@@ -364,7 +368,7 @@ static int cmd_sw_add(struct vctl *v, int argc, char **argv)
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_switch *sw;
 	struct opts o;
-	bool dvs = is_dvs(v->cmd_path);
+	bool dvs = is_dvs(v);
 	int r, k;
 
 	if ((r = parse_opts(v, argc, argv, dvs ? "vmFn" : "vmF", "v", &o)) ||
@@ -469,7 +473,7 @@ static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 	                                   "Standby", "Portgroups" };
 	struct vrdma_config *cfg = NULL;
 	struct vctl_list l;
-	bool dvs = is_dvs(v->cmd_path);
+	bool dvs = is_dvs(v);
 	struct opts o;
 	int r, i, k, n;
 
@@ -547,7 +551,7 @@ static int cmd_uplink(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_switch *sw;
-	bool dvs = is_dvs(v->cmd_path), add = strstr(v->cmd_path, " add") != NULL;
+	bool dvs = is_dvs(v), add = vctl_cmd_verb_is(v, "add");
 	struct opts o;
 	int r;
 
@@ -579,7 +583,7 @@ static int cmd_dvs_uplink_set(struct vctl *v, int argc, char **argv)
 /* "... portgroup policy failover ...": the port group's policy, else the switch's. */
 static bool on_portgroup(struct vctl *v)
 {
-	return strstr(v->cmd_path, "portgroup") != NULL;
+	return vctl_cmd_has_word(v, "portgroup");
 }
 
 /* Load the configuration and find the policy's owner: *pg NULL for a switch. */
@@ -617,7 +621,7 @@ static int cmd_failover_set(struct vctl *v, int argc, char **argv)
 	if ((r = open_fo_owner(v, &o, &cfg, &sw, &pg)))
 		return r;
 	if (pg) {
-		if ((vrdma_switch_get_type(sw) == VRDMA_SWITCH_DISTRIBUTED) != is_dvs(v->cmd_path))
+		if ((vrdma_switch_get_type(sw) == VRDMA_SWITCH_DISTRIBUTED) != is_dvs(v))
 			TRY(find_sw(v, cfg, vrdma_switch_get_name(sw), &sw));
 		if (o.use_vswitch) {
 			TRY(vrdma_portgroup_clear_failover(pg));
@@ -673,9 +677,9 @@ static int cmd_failover_get(struct vctl *v, int argc, char **argv)
 		json_object_put(j);
 	} else {
 		printf("   Active Adapters: %s\n   Standby Adapters: %s\n   Unused Adapters: %s\n",
-		       join_role(sw, pg, VRDMA_UPLINK_ACTIVE, a, sizeof(a)),
-		       join_role(sw, pg, VRDMA_UPLINK_STANDBY, s, sizeof(s)),
-		       join_role(sw, pg, VRDMA_UPLINK_UNUSED, u, sizeof(u)));
+		       vctl_str(v, join_role(sw, pg, VRDMA_UPLINK_ACTIVE, a, sizeof(a))),
+		       vctl_str(v, join_role(sw, pg, VRDMA_UPLINK_STANDBY, s, sizeof(s))),
+		       vctl_str(v, join_role(sw, pg, VRDMA_UPLINK_UNUSED, u, sizeof(u))));
 		if (pg)
 			printf("   Override Vswitch Policy: %s\n",
 			       vrdma_portgroup_has_failover_override(pg) ? "true" : "false");
@@ -722,7 +726,7 @@ static int cmd_pg_add(struct vctl *v, int argc, char **argv)
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_switch *sw;
 	struct vrdma_portgroup *pg;
-	bool dvs = is_dvs(v->cmd_path);
+	bool dvs = is_dvs(v);
 	struct opts o;
 	int r;
 
@@ -751,7 +755,7 @@ static int cmd_pg_set(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_portgroup *pg;
-	bool dvs = is_dvs(v->cmd_path);
+	bool dvs = is_dvs(v);
 	struct opts o;
 	int r;
 
@@ -771,7 +775,7 @@ static int cmd_pg_list(struct vctl *v, int argc, char **argv)
 	                                   "Device" };
 	struct vrdma_config *cfg = NULL;
 	struct vctl_list l;
-	bool dvs = is_dvs(v->cmd_path);
+	bool dvs = is_dvs(v);
 	struct opts o;
 	int r, i, k;
 
@@ -865,7 +869,7 @@ static int cmd_if_add(struct vctl *v, int argc, char **argv)
 			vctl_print_json(j);
 			json_object_put(j);
 		} else if (!o.i) {
-			printf("%s\n", name);
+			printf("%s\n", vctl_str(v, name));
 		}
 		return VCTL_EXIT_OK;
 	}
@@ -938,6 +942,20 @@ static int parse_prefix4(const char *s, unsigned int *prefix)
 	return 0;
 }
 
+/* -g of `ipv4 set` / `ipv6 set` must be an address of that command's family. */
+static int check_gateway_family(struct vctl *v, const char *gw, int family)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (!gw || inet_pton(family, gw, buf) == 1)
+		return 0;
+	if (family == AF_INET)
+		return vctl_usage(v, "-g %s is not an IPv4 address (an IPv6 gateway is set with "
+		                  "'network ip interface ipv6 set -g')", gw);
+	return vctl_usage(v, "-g %s is not an IPv6 address (an IPv4 gateway is set with "
+	                  "'network ip interface ipv4 set -g')", gw);
+}
+
 static int cmd_ipv4_set(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_config *cfg = NULL;
@@ -949,6 +967,8 @@ static int cmd_ipv4_set(struct vctl *v, int argc, char **argv)
 	int r;
 
 	if ((r = parse_opts(v, argc, argv, "iINtgC", "i", &o)))
+		return r;
+	if ((r = check_gateway_family(v, o.g, AF_INET)))
 		return r;
 	if (!o.t)
 		o.t = "static";
@@ -994,6 +1014,8 @@ static int cmd_ipv6_set(struct vctl *v, int argc, char **argv)
 		return r;
 	if (!o.g == !o.clear_gw)
 		return vctl_usage(v, "give exactly one of -g/--gateway and --clear-gateway");
+	if ((r = check_gateway_family(v, o.g, AF_INET6)))
+		return r;
 	if ((r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
 	if (o.g)
@@ -1003,13 +1025,31 @@ static int cmd_ipv6_set(struct vctl *v, int argc, char **argv)
 	return cfg_commit(v, cfg);
 }
 
+/* The prefix length vmk has for addr, -ENOENT when addr is none of its addresses. */
+static int ipv6_prefix_of(struct vrdma_vmk *vmk, const char *addr, unsigned int *ret)
+{
+	struct in6_addr want, have;
+	unsigned int k, p;
+	const char *a;
+
+	if (inet_pton(AF_INET6, addr, &want) != 1)
+		return -EINVAL;
+	for (k = 0; vrdma_vmk_get_ipv6(vmk, k, &a, &p) == 0; k++)
+		if (inet_pton(AF_INET6, a, &have) == 1 && memcmp(&want, &have, sizeof(want)) == 0) {
+			*ret = p;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* ipv6 address add -I ADDR/PREFIX | ipv6 address remove -I ADDR[/PREFIX] */
 static int cmd_ipv6_addr(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_vmk *vmk;
-	bool add = strstr(v->cmd_path, " add") != NULL;
+	bool add = vctl_cmd_verb_is(v, "add");
 	char addr[INET6_ADDRSTRLEN + 8];
-	unsigned int prefix = 0;
+	unsigned int prefix = 0, has;
 	const char *slash;
 	struct opts o;
 	int r, p;
@@ -1018,14 +1058,26 @@ static int cmd_ipv6_addr(struct vctl *v, int argc, char **argv)
 		return r;
 	NEED(o, I, "-I/--ipv6");
 	slash = split_addr(o.I, addr, sizeof(addr));
-	if (add) {
-		if (!slash || parse_int(slash + 1, &p) < 0 || p < 0)
-			return vctl_usage(v, "-I needs ADDRESS/PREFIX, not '%s'", o.I);
+	if (add && !slash)
+		return vctl_usage(v, "-I needs ADDR/PREFIX, not '%s'", o.I);
+	if (slash) {
+		if (parse_int(slash + 1, &p) < 0 || p < 1 || p > 128)
+			return vctl_usage(v, "-I '%s': the prefix length must be 1-128", o.I);
 		prefix = (unsigned int)p;
 	}
 	if ((r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
-	TRY(add ? vrdma_vmk_add_ipv6(vmk, addr, prefix) : vrdma_vmk_remove_ipv6(vmk, addr));
+	if (add) {
+		TRY(vrdma_vmk_add_ipv6(vmk, addr, prefix));
+	} else {
+		/* a prefix given with the address must be the one it has */
+		if (slash && ipv6_prefix_of(vmk, addr, &has) == 0 && has != prefix) {
+			vrdma_config_unref(cfg);
+			return vctl_fail(v, 0, "vmk '%s': IPv6 address %s has prefix length %u, not %u",
+			                 o.i, addr, has, prefix);
+		}
+		TRY(vrdma_vmk_remove_ipv6(vmk, addr));
+	}
 	return cfg_commit(v, cfg);
 }
 
@@ -1033,7 +1085,7 @@ static int cmd_tag(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_vmk *vmk;
-	bool add = strstr(v->cmd_path, " add") != NULL;
+	bool add = vctl_cmd_verb_is(v, "add");
 	struct opts o;
 	int r, bit;
 
@@ -1224,7 +1276,7 @@ const struct vctl_cmd vctl_network_cmds[] = {
 	{ "network ip interface ipv6 address add", cmd_ipv6_addr, "add a static IPv6 address",
 	  "-i vmkN -I ADDR/PREFIX", NULL },
 	{ "network ip interface ipv6 address remove", cmd_ipv6_addr, "remove a static IPv6 address",
-	  "-i vmkN -I ADDR", NULL },
+	  "-i vmkN -I ADDR[/PREFIX]", "A prefix length, when given, must be the address's." },
 	{ "network ip interface tag add", cmd_tag, "tag a vmk for a service",
 	  "-i vmkN -t management|nvme-rdma|nvme-tcp|iser", NULL },
 	{ "network ip interface tag remove", cmd_tag, "remove a service tag", "-i vmkN -t TAG", NULL },

@@ -180,6 +180,9 @@ static int cmd_protocol_list(struct vctl *v, int argc, char **argv)
 
 /* ---- rdma device show ---------------------------------------------------------- */
 
+/* A string from the host (sysfs, a snapshot) as it may be shown (vctl_str). */
+#define S(s) vctl_str(v, (s))
+
 static struct json_object *port_json(struct vrdma_port *p)
 {
 	struct json_object *o = json_object_new_object();
@@ -267,13 +270,13 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		vctl_print_json(o);
 		json_object_put(o);
 	} else {
-		printf("%s\n", vrdma_adapter_get_alias(a));
-		printf("   Name: %s\n", vrdma_adapter_get_alias(a));
-		printf("   Device: %s\n", vrdma_adapter_get_name(a));
-		printf("   Driver: %s\n", vctl_or_dash(drv));
-		printf("   Description: %s\n", vctl_or_dash(vrdma_adapter_get_description(a)));
-		printf("   PCI Address: %s\n", vctl_or_dash(pci));
-		printf("   Firmware Version: %s\n", vctl_or_dash(fw));
+		printf("%s\n", S(vrdma_adapter_get_alias(a)));
+		printf("   Name: %s\n", S(vrdma_adapter_get_alias(a)));
+		printf("   Device: %s\n", S(vrdma_adapter_get_name(a)));
+		printf("   Driver: %s\n", S(vctl_or_dash(drv)));
+		printf("   Description: %s\n", S(vctl_or_dash(vrdma_adapter_get_description(a))));
+		printf("   PCI Address: %s\n", S(vctl_or_dash(pci)));
+		printf("   Firmware Version: %s\n", S(vctl_or_dash(fw)));
 		printf("   Node GUID: %s\n", ng);
 		printf("   System Image GUID: %s\n", sg);
 		printf("   Vendor ID: 0x%x\n", OPT(unsigned int, 0, vrdma_adapter_get_vendor_id, a));
@@ -283,7 +286,7 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 		printf("   RoCE v2 Capable: %s\n", pr & VRDMA_PROTO_ROCE_V2 ? "true" : "false");
 		printf("   iWARP Capable: %s\n", pr & VRDMA_PROTO_IWARP ? "true" : "false");
 		printf("   InfiniBand Capable: %s\n", pr & VRDMA_PROTO_IB ? "true" : "false");
-		printf("   Paired Uplink: %s\n", vctl_or_dash(u ? vrdma_uplink_get_alias(u) : NULL));
+		printf("   Paired Uplink: %s\n", S(vctl_or_dash(u ? vrdma_uplink_get_alias(u) : NULL)));
 		for (i = 0; vrdma_adapter_get_port(a, i, &p) == 0; i++) {
 			const char *nd;
 			char speed[32];
@@ -298,7 +301,7 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 			printf("      Link Layer: %s\n",
 			       vrdma_link_layer_to_string(vrdma_port_get_link_layer(p)));
 			if (vrdma_port_get_netdev_name(p, &nd) == 0)
-				printf("      Netdev: %s\n", nd);
+				printf("      Netdev: %s\n", S(nd));
 			else
 				printf("      Netdev: - (%s)\n",
 				       vrdma_netdev_missing_to_string(vrdma_port_get_netdev_missing(p)));
@@ -309,6 +312,8 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 	vrdma_host_unref(h);
 	return VCTL_EXIT_OK;
 }
+
+#undef S
 
 /* ---- rdma device gid list -------------------------------------------------------- */
 

@@ -13,9 +13,18 @@ struct vctl_table {
 	char **cells; /* (nrows + 1) * ncols, row 0 = headers */
 };
 
-static char *dup_or_empty(const char *s)
+/* A cell as it is shown: escaped (vctl_escape), "" for NULL. */
+static char *dup_cell(const char *s)
 {
-	return strdup(s ? s : "");
+	return vctl_escape(s);
+}
+
+/* Cell r, c ("" where memory ran out). */
+static const char *cell(const struct vctl_table *t, int r, int c)
+{
+	const char *s = t->cells[r * t->ncols + c];
+
+	return s ? s : "";
 }
 
 struct vctl_table *vctl_table_new(const char *const *headers, int ncols)
@@ -48,7 +57,7 @@ int vctl_table_add(struct vctl_table *t, const char *const *cells)
 		t->cap = ncap;
 	}
 	for (i = 0; i < t->ncols; i++)
-		t->cells[row * t->ncols + i] = dup_or_empty(cells[i]);
+		t->cells[row * t->ncols + i] = dup_cell(cells[i]);
 	if (row > 0)
 		t->nrows++;
 	return 0;
@@ -76,13 +85,13 @@ void vctl_table_print(struct vctl_table *t, FILE *out)
 		return;
 	for (r = 0; r <= t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t l = strlen(t->cells[r * t->ncols + c]);
+			size_t l = strlen(cell(t, r, c));
 			if (l > w[c])
 				w[c] = l;
 		}
 	for (r = 0; r <= t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
-			const char *s = t->cells[r * t->ncols + c];
+			const char *s = cell(t, r, c);
 			if (c == t->ncols - 1)
 				fprintf(out, "%s", s);
 			else

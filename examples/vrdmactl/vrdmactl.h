@@ -7,6 +7,7 @@
 #ifndef VRDMACTL_H
 #define VRDMACTL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -27,6 +28,9 @@ struct vctl {
 	const char *host_file;  /* --host FILE: use a snapshot, not the live host */
 	const char *config_file;/* --config FILE */
 	const char *cmd_path;   /* the matched command, e.g. "rdma device list" */
+	const struct vctl_cmd *cmd; /* its table entry (NULL before dispatch) */
+	char **strs;            /* escaped copies made by vctl_str(), freed at the end */
+	size_t n_strs;
 };
 
 struct vctl_cmd {
@@ -37,12 +41,52 @@ struct vctl_cmd {
 	const char *help;       /* longer description, may be NULL */
 };
 
+/* The whole command line (main() calls it): parse, dispatch, return the exit code. */
+int vctl_main(int argc, char **argv);
+
+/* Every command, each table terminated by an entry with path == NULL. */
+extern const struct vctl_cmd *const vctl_cmd_tables[];
+extern const size_t vctl_n_cmd_tables;
+
 /* Command tables, each terminated by an entry with path == NULL. */
 extern const struct vctl_cmd vctl_core_cmds[];
 extern const struct vctl_cmd vctl_rdma_cmds[];
 extern const struct vctl_cmd vctl_apply_cmds[];
 extern const struct vctl_cmd vctl_network_cmds[];
 extern const struct vctl_cmd vctl_binding_cmds[];
+extern const struct vctl_cmd vctl_nvme_cmds[];
+extern const struct vctl_cmd vctl_storage_cmds[];
+
+/*
+ * The words of the matched command, compared exactly: its last word (the
+ * verb: "add", "remove", ...) and whether any word is `word` ("dvs").  A
+ * handler shared by several commands tells them apart with these only.
+ */
+bool vctl_cmd_verb_is(const struct vctl *v, const char *verb);
+bool vctl_cmd_has_word(const struct vctl *v, const char *word);
+
+/*
+ * Output sanitising (util.c).  Every string that comes from the library, the
+ * kernel, a file or the command line is shown through one of these, so that
+ * terminal escapes are never written raw: C0 controls, DEL and invalid UTF-8
+ * bytes become \xHH; C1 controls (U+0080-U+009F), the line/paragraph
+ * separators and the bidirectional overrides/isolates become \uHHHH.
+ */
+/* s itself when it needs no escape, else an escaped copy owned by v (freed by
+ * vctl_release()); NULL stays NULL. */
+const char *vctl_str(struct vctl *v, const char *s);
+/* A malloc()ed escaped copy of s ("" for NULL); NULL only without memory. */
+char *vctl_escape(const char *s);
+/* Write s escaped; with keep_newlines, '\n' is written as is (multi-line text). */
+void vctl_fputs(const char *s, bool keep_newlines, FILE *out);
+/* Write serialised JSON with DEL, C1 and the above as \uHHHH escapes and an
+ * invalid UTF-8 byte as \ufffd (json-c escapes only C0 controls). */
+void vctl_fputs_json(const char *s, FILE *out);
+/* Free what vctl_str() made. */
+void vctl_release(struct vctl *v);
+/* The library's log function for vrdmactl: "libvrdma: FN: message", escaped. */
+void vctl_log_line(const char *fn, const char *format, va_list args)
+	__attribute__((format(printf, 2, 0)));
 
 /* Errors: print "vrdmactl: <cmd>: message" to stderr, return VCTL_EXIT_FAILURE. */
 int vctl_fail(struct vctl *v, int err, const char *fmt, ...)
@@ -84,5 +128,25 @@ struct vctl_list {
 void vctl_list_begin(struct vctl *v, struct vctl_list *l, const char *const *headers, int ncols);
 /* Print the array or the table and free it. */
 void vctl_list_end(struct vctl_list *l);
+
+/* ---- bindings and paths (cmd-binding.c), shared with cmd-nvme.c ---------- */
+/* The host (live or --host FILE) and configuration's bindings: 0 or an exit code. */
+int vctl_open_bindings(struct vctl *v, struct vrdma_bindings **ret);
+/* The paths to target for service (only the first with single), the source's
+ * warnings printed on stderr: 0 or an exit code. */
+int vctl_choose_paths(struct vctl *v, struct vrdma_bindings *b, const char *target, int service,
+                      bool single, struct vrdma_source **ret);
+/* addr as the kernel takes it: link-local with the scope of the path's netdev. */
+void vctl_scoped_addr(const char *addr, struct vrdma_path *p, char *buf, size_t len);
+const char *vctl_path_vmk(struct vrdma_path *p);
+/* The adapter as ESXi shows it: its alias (vmrdmaN) when known, NULL for NULL. */
+const char *vctl_adapter_label(struct vrdma_adapter *a);
+
+/* ---- storage sessions (cmd-storage.c), shared with binding check ------------ */
+/* Take --idle-vmks out of argv (argv[0] is the command): the storage flags. */
+unsigned int vctl_storage_take_flags(int *argc, char **argv);
+/* vrdma_storage_discover(b, flags, ret): 0 or an exit code. */
+int vctl_storage_diags(struct vctl *v, struct vrdma_bindings *b, unsigned int flags,
+                       struct vrdma_storage **ret);
 
 #endif
