@@ -73,6 +73,14 @@ static const struct vrdma_rule rules[R__COUNT] = {
 		"the vmk used for a service lacks the service's tag" },
 	[R_ADAPTER_NO_VMK] = { "VRDMA-B070", "adapter-no-vmk", I,
 		"the RDMA adapter has no vmk bound" },
+	[R_STORAGE_NO_BINDING] = { "VRDMA-B080", "storage-source-not-bound", W,
+		"a storage session's source address is no vmk's: it bypasses the bindings" },
+	[R_STORAGE_DEGRADED] = { "VRDMA-B081", "storage-binding-degraded", W,
+		"a storage session rides a degraded binding" },
+	[R_STORAGE_UNBOUND] = { "VRDMA-B082", "storage-binding-unbound", E,
+		"a storage session rides an unbound binding" },
+	[R_STORAGE_IDLE_VMK] = { "VRDMA-B083", "storage-vmk-no-session", W,
+		"a bound vmk tagged for a storage service carries no session of it" },
 };
 
 #undef E

@@ -7,6 +7,7 @@
  *   binding.c        resolving every vmk's binding; the public binding API
  *   binding-rules.c  the checks run over computed bindings
  *   binding-diag.c   the rule catalogue and the findings
+ *   binding-storage.c the storage sessions (sysfs, RDMA netlink) and their rules' input
  * This layer sees the host and the model only through their public API, and
  * apply through apply_resolve_vmk().
  */
@@ -46,6 +47,10 @@ enum binding_rule_id {
 	R_OTHER_NAMESPACE,     /* B052 */
 	R_SERVICE_TAG,         /* B060 */
 	R_ADAPTER_NO_VMK,      /* B070 */
+	R_STORAGE_NO_BINDING,  /* B080 */
+	R_STORAGE_DEGRADED,    /* B081 */
+	R_STORAGE_UNBOUND,     /* B082 */
+	R_STORAGE_IDLE_VMK,    /* B083 */
 	R__COUNT
 };
 
@@ -121,16 +126,7 @@ struct vrdma_bindings {
 	struct binding_diag_list diags;
 };
 
-struct vrdma_source {
-	int refcount;
-	struct vrdma_bindings *set;
-	struct vrdma_binding *binding;
-	char *target;
-	int service;
-	unsigned int addr_index;
-	char *gateway;
-	struct binding_diag_list diags;
-};
+/* struct vrdma_source and struct vrdma_path: initiator.c only. */
 
 /* ---- binding-diag.c ------------------------------------------------------------ */
 
@@ -150,5 +146,19 @@ void binding_diag_list_sort(struct binding_diag_list *list);
 
 /* Run every rule over the computed bindings (findings go to b->diags). */
 void binding_run_rules(struct vrdma_bindings *b);
+
+/* The storage rules (binding-storage.c gives each session's facts). */
+struct binding_storage_fact {
+	const char *session;           /* "nvme0", "session1" */
+	const char *kind;              /* "nvme-rdma", "iser" */
+	const char *target;            /* "192.168.50.200 port 4420" */
+	const char *source;            /* NULL: the kernel reports none */
+	struct vrdma_binding *bd;      /* the binding with that source, NULL none */
+};
+void binding_rules_storage_session(struct binding_diag_list *list,
+                                   const struct binding_storage_fact *f);
+/* A bound vmk tagged for `service` (enum vrdma_service) with no session. */
+void binding_rules_storage_idle(struct binding_diag_list *list, struct vrdma_binding *bd,
+                                int service);
 
 #endif /* VRDMA_BINDING_PRIVATE_H */

@@ -804,3 +804,83 @@ void binding_run_rules(struct vrdma_bindings *b)
 	check_subnets(b);
 	check_host(b);
 }
+
+/* ---- storage sessions (facts from binding-storage.c) ------------------------------- */
+
+#define SOBJ(d, kind, name) binding_diag_object(list, (d), (kind), (name))
+
+static struct vrdma_diag *storage_add(struct binding_diag_list *list, struct vrdma_binding *bd,
+                                      int rule)
+{
+	struct vrdma_diag *d = binding_diag_new(list, bd, rule);
+
+	if (bd)
+		SOBJ(d, "vmk", vrdma_vmk_get_name(bd->vmk));
+	return d;
+}
+
+static const char *storage_connect_hint(const char *kind)
+{
+	return strcmp(kind, "iser") == 0
+	               ? "log in through an iface of a bound vmk (vrdmactl iser iface) and log "
+	                 "this session out"
+	               : "reconnect with the source of a bound vmk (vrdmactl nvme connect-args "
+	                 "gives nvme connect ... -w ADDRESS) and disconnect this controller";
+}
+
+void binding_rules_storage_session(struct binding_diag_list *list,
+                                   const struct binding_storage_fact *f)
+{
+	struct vrdma_diag *d;
+	const char *vmk;
+
+	if (!f->bd) {
+		d = storage_add(list, NULL, R_STORAGE_NO_BINDING);
+		SOBJ(d, "session", f->session);
+		if (f->source)
+			SOBJ(d, "address", f->source);
+		if (f->source)
+			binding_diag_message(list, d, "%s %s to %s: its source %s is no vmk's "
+			                     "address: the path bypasses the bindings", f->kind,
+			                     f->session, f->target, f->source);
+		else
+			binding_diag_message(list, d, "%s %s to %s: the kernel reports no source "
+			                     "address (connected without one): the path may bypass "
+			                     "the bindings", f->kind, f->session, f->target);
+		binding_diag_hint(list, d, "%s", storage_connect_hint(f->kind));
+		return;
+	}
+	if (f->bd->state == VRDMA_BINDING_BOUND)
+		return;
+	vmk = vrdma_vmk_get_name(f->bd->vmk);
+	d = storage_add(list, f->bd, f->bd->state == VRDMA_BINDING_UNBOUND ? R_STORAGE_UNBOUND
+	                                                                    : R_STORAGE_DEGRADED);
+	SOBJ(d, "session", f->session);
+	if (f->bd->adapter)
+		SOBJ(d, "adapter", vrdma_adapter_get_alias(f->bd->adapter)
+		                           ? vrdma_adapter_get_alias(f->bd->adapter)
+		                           : vrdma_adapter_get_name(f->bd->adapter));
+	binding_diag_message(list, d, "%s %s to %s rides %s (source %s), whose binding is %s",
+	                     f->kind, f->session, f->target, vmk, f->source,
+	                     f->bd->state == VRDMA_BINDING_UNBOUND ? "unbound" : "degraded");
+	binding_diag_hint(list, d, "fix the %s of %s (its own findings name them)%s",
+	                  f->bd->state == VRDMA_BINDING_UNBOUND ? "errors" : "warnings", vmk,
+	                  f->bd->state == VRDMA_BINDING_UNBOUND
+	                          ? "; until then the other paths carry the I/O" : "");
+}
+
+void binding_rules_storage_idle(struct binding_diag_list *list, struct vrdma_binding *bd,
+                                int service)
+{
+	const char *vmk = vrdma_vmk_get_name(bd->vmk);
+	const char *svc = service == VRDMA_SERVICE_ISER ? "iser" : "nvme-rdma";
+	struct vrdma_diag *d = storage_add(list, bd, R_STORAGE_IDLE_VMK);
+
+	binding_diag_message(list, d, "%s is tagged %s and bound, but no %s session uses it",
+	                     vmk, svc, svc);
+	binding_diag_hint(list, d, "%s through %s (one path per bound vmk), or remove its tag "
+	                  "(vrdmactl network ip interface tag remove -i %s -t %s)",
+	                  service == VRDMA_SERVICE_ISER ? "log in an iSER session"
+	                                                : "connect a controller",
+	                  vmk, vmk, svc);
+}

@@ -4,8 +4,8 @@
  * and addresses (with their RoCE v2 GID indexes) each VMkernel interface is
  * bound to, validated by a catalogue of rules whose findings carry a stable
  * code ("VRDMA-B001"), a severity, a message, the objects involved and a fix
- * hint; and the initiator side: which source an NVMe over RDMA or iSER
- * connection to a given target must use.  See vrdma_binding(3) and
+ * hint; and the initiator side: the paths (source vmk, address, adapter,
+ * port, GID) an NVMe over RDMA or iSER connection to a given target can use.  See vrdma_binding(3) and
  * vrdma-diagnostics(7).
  *
  * Include <vrdma/vrdma.h> rather than this file directly.
@@ -19,8 +19,10 @@
  * configuration and owns its bindings and diagnostics, which are borrowed:
  * valid while the bindings object is referenced.  It never changes after
  * it is computed; compute again to see changes.  A struct vrdma_source
- * holds a reference on its bindings and owns its own findings (borrowed
- * from it).  Rules (struct vrdma_rule) are static: valid forever.
+ * holds a reference on its bindings and owns its paths and findings
+ * (borrowed from it).  A struct vrdma_storage (the host's storage sessions)
+ * holds a reference on its bindings and owns its sessions and findings.
+ * Rules (struct vrdma_rule) are static: valid forever.
  */
 #ifndef VRDMA_BINDING_H
 #define VRDMA_BINDING_H
@@ -39,7 +41,7 @@ struct vrdma_bindings; /* every vmk's binding and every finding */
 struct vrdma_binding;  /* one vmk's binding (borrowed) */
 struct vrdma_diag;     /* one finding (borrowed) */
 struct vrdma_rule;     /* one rule of the catalogue (static) */
-struct vrdma_source;   /* the source chosen for a target (refcounted) */
+struct vrdma_source;   /* the paths to a target (refcounted) */
 
 enum vrdma_binding_state {
 	VRDMA_BINDING_UNBOUND = 0,  /* at least one error: RDMA cannot use it */
@@ -189,39 +191,60 @@ bool vrdma_diag_involves(struct vrdma_diag *d, const char *name);
 /* The binding it concerns; -ENOENT for a finding about no single vmk. */
 int vrdma_diag_get_binding(struct vrdma_diag *d, struct vrdma_binding **ret);
 
-/* ---- initiator: choosing the source for a target ------------------------------ */
+/* ---- initiator: the paths to a target ------------------------------------------ */
+
+struct vrdma_path; /* one path of a source (borrowed from it) */
 
 /* Flags for vrdma_bindings_choose_source(). */
 enum {
-	/* Accept degraded bindings only when no bound one reaches the target
-	 * (default: bound and degraded bindings are equally candidates). */
+	/* Keep degraded paths only when no healthy one reaches the target
+	 * (default: degraded paths are kept, ordered after the healthy ones). */
 	VRDMA_SOURCE_PREFER_BOUND = 1 << 0,
+	/* Keep only the preferred path (path 0): for single-path callers. */
+	VRDMA_SOURCE_SINGLE = 1 << 1,
 };
 
+/* A path's state: its binding's, without the unbound ones (never paths). */
+enum vrdma_path_state {
+	VRDMA_PATH_HEALTHY = 0,  /* its binding is bound: no error, no warning */
+	VRDMA_PATH_DEGRADED = 1, /* its binding is degraded: usable, with warnings */
+};
+
+/* "healthy", "degraded"; NULL when out of range. */
+const char *vrdma_path_state_to_string(int state);
+
 /*
- * Choose the source for a connection to `target` (IPv4 or IPv6 text) for
- * `service`: the vmk, among bindings that are not unbound, whose connected
- * subnet contains the target (longest prefix wins), or else whose default
- * gateway of the target's family can reach it; with its adapter, port and
- * the RoCE v2 GID index of its source address.  Errors:
- *   -EINVAL       bad arguments or a target that is not an address;
+ * Every usable path from this host to `target` for `service`: at most one
+ * per vmk, through the vmk whose connected subnet holds the target (its
+ * longest prefix) or else through its default gateway of the target's
+ * family; with its adapter, port, uplink and the RoCE v2 GID index of its
+ * source address.  `target` is IPv4 or IPv6 text; an IPv6 link-local
+ * target takes a scope, "fe80::1%vmk1" or "fe80::1%NETDEV" (the netdev
+ * carrying the vmk), and is reached from that vmk's link-local address.
+ * Bindings that are unbound give no path.  Paths are ordered by
+ * preference: healthy before degraded, connected subnet before gateway,
+ * longer prefix first, then by vmk name (vmk2 before vmk10); equally good
+ * paths are all returned (multipathing: one controller or session per
+ * path).  Errors:
+ *   -EINVAL       bad arguments, a target that is not an address, or a
+ *                 link-local one without a scope;
  *   -ENETUNREACH  no vmk reaches the target (message says so);
- *   -EHOSTUNREACH vmks reach it but none is healthy: the message carries
- *                 the blocking finding's code, message and hint;
- *   -ENOTUNIQ     several vmks reach it equally well: the message lists
- *                 the candidates (nothing is guessed).
- * A vmk without the service's tag is used only when no tagged vmk reaches
- * the target, with a warning finding on the source.
+ *   -EHOSTUNREACH vmks reach it but none is usable: the message carries
+ *                 the blocking finding's code, message and hint.
+ * A vmk without the service's tag gives a path only when no tagged vmk
+ * reaches the target, with a warning finding on the source.
  */
 int vrdma_bindings_choose_source(struct vrdma_bindings *b, const char *target,
                                  int service, unsigned int flags,
                                  struct vrdma_source **ret);
 
-/* A source is always realised: its binding has the netdev, adapter, port
- * and GID index returned here. */
+/* A source has at least one path; the vrdma_source_get_* getters below
+ * read its first (preferred) path.  A path is always realised: its binding
+ * has the netdev, adapter, port and GID index returned here. */
 struct vrdma_source *vrdma_source_ref(struct vrdma_source *s);
 struct vrdma_source *vrdma_source_unref(struct vrdma_source *s);
 struct vrdma_binding *vrdma_source_get_binding(struct vrdma_source *s);
+/* The target as given, canonical ("fd00::1", "fe80::1%vmk1"). */
 const char *vrdma_source_get_target(struct vrdma_source *s);
 int vrdma_source_get_service(struct vrdma_source *s);
 /* The source address (nvme connect -w / iface.ipaddress) and its family. */
@@ -237,6 +260,119 @@ int vrdma_source_get_gid_index(struct vrdma_source *s);
 /* Warnings about the choice (missing service tag). */
 int vrdma_source_get_n_diags(struct vrdma_source *s);
 int vrdma_source_get_diag(struct vrdma_source *s, unsigned int i, struct vrdma_diag **ret);
+
+/* The paths, in order of preference, 0-based; -ENOENT past the end. */
+int vrdma_source_get_n_paths(struct vrdma_source *s);
+int vrdma_source_get_path(struct vrdma_source *s, unsigned int i, struct vrdma_path **ret);
+
+/* ---- one path ------------------------------------------------------------------ */
+
+struct vrdma_source *vrdma_path_get_source(struct vrdma_path *p);
+/* The vmk's binding: vrdma_vmk_get_name(vrdma_binding_get_vmk(...)). */
+struct vrdma_binding *vrdma_path_get_binding(struct vrdma_path *p);
+/* Host objects: the adapter, the port's number, the uplink (vmnic). */
+struct vrdma_adapter *vrdma_path_get_adapter(struct vrdma_path *p);
+int vrdma_path_get_port_number(struct vrdma_path *p);
+struct vrdma_uplink *vrdma_path_get_uplink(struct vrdma_path *p);
+/* The netdev carrying the source address ("vmk1", "eth1"). */
+const char *vrdma_path_get_netdev_name(struct vrdma_path *p);
+/* The source address (canonical, without scope) and its family. */
+const char *vrdma_path_get_address(struct vrdma_path *p);
+int vrdma_path_get_family(struct vrdma_path *p);
+/* The RoCE v2 GID index of the source address on the port. */
+int vrdma_path_get_gid_index(struct vrdma_path *p);
+/* The next hop: -ENOENT when the target is on the path's connected subnet. */
+int vrdma_path_get_gateway(struct vrdma_path *p, const char **ret);
+int vrdma_path_get_state(struct vrdma_path *p); /* enum vrdma_path_state */
+
+
+/* ---- storage: the NVMe over RDMA controllers and iSER sessions of the host ----- */
+
+struct vrdma_storage;         /* the host's storage sessions (refcounted) */
+struct vrdma_storage_session; /* one controller or session (borrowed from it) */
+
+enum vrdma_storage_kind {
+	VRDMA_STORAGE_NVME_RDMA = 0, /* an NVMe over Fabrics controller, transport rdma */
+	VRDMA_STORAGE_ISER = 1,      /* an iSCSI session whose transport is iser */
+};
+
+/* "nvme-rdma", "iser"; NULL when out of range. */
+const char *vrdma_storage_kind_to_string(int kind);
+
+/* Flags for vrdma_storage_discover(). */
+enum {
+	/* Also report each bound vmk tagged for a storage service (nvme-rdma,
+	 * iser) that carries no session of that service (VRDMA-B083). */
+	VRDMA_STORAGE_CHECK_IDLE_VMKS = 1 << 0,
+};
+
+/*
+ * Read every NVMe over RDMA controller (/sys/class/nvme/nvmeN: transport
+ * "rdma", address, subsysnqn, state) and every iSER session
+ * (/sys/class/iscsi_session/sessionN, its connection and its SCSI host's
+ * transport) of the running kernel, with the source address each one uses:
+ * a controller's host_traddr (nvme connect -w) or else the local address of
+ * its RDMA CM connection (RDMA netlink), which is also the only source of
+ * an iSER connection's local address.  Each session is matched to the
+ * binding whose vmk has its source address, and through it to the adapter
+ * port whose hw_counters are read.  The storage rules run over the result
+ * (VRDMA-B080..B083, vrdma-diagnostics(7)); findings are not failures.
+ * sysfs is read under $VRDMA_SYSFS when set (as host discovery does).
+ * The object is a snapshot: discover again to see changes.  It holds a
+ * reference on b.  Errors: -EINVAL (bad arguments, unknown flags), -ENOMEM;
+ * a host without sysfs classes for NVMe or iSCSI has no session.
+ */
+int vrdma_storage_discover(struct vrdma_bindings *b, unsigned int flags,
+                           struct vrdma_storage **ret);
+struct vrdma_storage *vrdma_storage_ref(struct vrdma_storage *st);
+struct vrdma_storage *vrdma_storage_unref(struct vrdma_storage *st);
+struct vrdma_bindings *vrdma_storage_get_bindings(struct vrdma_storage *st);
+
+/* The sessions: NVMe controllers in number order, then iSER sessions in
+ * number order; 0-based, -ENOENT past the end. */
+int vrdma_storage_get_n_sessions(struct vrdma_storage *st);
+int vrdma_storage_get_session(struct vrdma_storage *st, unsigned int i,
+                              struct vrdma_storage_session **ret);
+/* The storage findings (VRDMA-B080..B083), ordered like the bindings'. */
+int vrdma_storage_get_n_diags(struct vrdma_storage *st);
+int vrdma_storage_get_diag(struct vrdma_storage *st, unsigned int i, struct vrdma_diag **ret);
+
+/* ---- one storage session ----------------------------------------------------------- */
+
+struct vrdma_storage *vrdma_storage_session_get_storage(struct vrdma_storage_session *s);
+int vrdma_storage_session_get_kind(struct vrdma_storage_session *s); /* enum vrdma_storage_kind */
+/* The kernel's name: "nvme0", "session1". */
+const char *vrdma_storage_session_get_name(struct vrdma_storage_session *s);
+/* The target's address (traddr, the connection's address; canonical) and
+ * name (subsystem NQN, target IQN). */
+const char *vrdma_storage_session_get_target_address(struct vrdma_storage_session *s);
+int vrdma_storage_session_get_target_name(struct vrdma_storage_session *s, const char **ret);
+/* The target's port (trsvcid, the connection's port): -ENOENT when not reported. */
+int vrdma_storage_session_get_target_port(struct vrdma_storage_session *s, unsigned int *ret);
+/* The source address (canonical): -ENOENT when the kernel reports none. */
+int vrdma_storage_session_get_source_address(struct vrdma_storage_session *s,
+                                             const char **ret);
+/* The kernel's state word ("live", "connecting", "LOGGED_IN", "FAILED", ...):
+ * -ENOENT when not reported. */
+int vrdma_storage_session_get_state(struct vrdma_storage_session *s, const char **ret);
+/* true when the controller is live / the session logged in. */
+bool vrdma_storage_session_is_live(struct vrdma_storage_session *s);
+/* The binding whose vmk has the source address: -ENOENT for none. */
+int vrdma_storage_session_get_binding(struct vrdma_storage_session *s,
+                                      struct vrdma_binding **ret);
+/* The adapter and port it uses (its binding's, else the RDMA CM
+ * connection's device): -ENOENT when unknown. */
+int vrdma_storage_session_get_adapter(struct vrdma_storage_session *s,
+                                      struct vrdma_adapter **ret);
+int vrdma_storage_session_get_port(struct vrdma_storage_session *s, struct vrdma_port **ret);
+/* That port's statistics: its hw_counters (as rdma statistic shows them),
+ * read at discovery, in name order: none without a port.  find_statistic
+ * reads one by name ("sent_pkts"): -ENOENT when the port has no such one. */
+int vrdma_storage_session_get_n_statistics(struct vrdma_storage_session *s);
+int vrdma_storage_session_get_statistic(struct vrdma_storage_session *s, unsigned int i,
+                                      const char **name, uint64_t *count);
+int vrdma_storage_session_find_statistic(struct vrdma_storage_session *s, const char *name,
+                                       uint64_t *ret);
 
 #ifdef __cplusplus
 }

@@ -997,25 +997,37 @@ static void same_subnet(struct fx *f, const char *addr, int prefix)
 	add_gid(f, "rxe1", 1, addr, "ens1f1");
 }
 
-START_TEST(test_source_ambiguous)
+/* Two vmks in one subnet on two switches: vmk2 is degraded (B012), both are
+ * paths, the healthy one first (no -ENOTUNIQ: equal paths are the answer). */
+START_TEST(test_source_same_subnet_two_switches)
 {
 	struct fx f;
 	struct vrdma_source *s;
+	struct vrdma_path *p;
 
 	fx_load(&f, "rxe");
 	same_subnet(&f, "192.168.50.12", 24);
 	compute(&f);
-	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), -ENOTUNIQ);
-	ck_assert_ptr_null(s);
-	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "vmk1 (192.168.50.11/24"));
-	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "vmk2 (192.168.50.12/24"));
-	/* Only vmk1 carries the iser tag: the service decides, with no guess. */
+	ck_assert(has_code(&f, "vmk2", "B012"));
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	ck_assert_int_eq(vrdma_source_get_path(s, 0, &p), 0);
+	ck_assert_str_eq(vmk_name(vrdma_path_get_binding(p)), "vmk1");
+	ck_assert_int_eq(vrdma_path_get_state(p), VRDMA_PATH_HEALTHY);
+	ck_assert_int_eq(vrdma_source_get_path(s, 1, &p), 0);
+	ck_assert_str_eq(vmk_name(vrdma_path_get_binding(p)), "vmk2");
+	ck_assert_int_eq(vrdma_path_get_state(p), VRDMA_PATH_DEGRADED);
+	ck_assert_str_eq(vrdma_path_get_address(p), "192.168.50.12");
+	vrdma_source_unref(s);
+	/* Only vmk1 carries the iser tag: the service decides. */
 	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_ISER, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 1);
 	ck_assert_str_eq(vmk_name(vrdma_source_get_binding(s)), "vmk1");
 	vrdma_source_unref(s);
 	/* PREFER_BOUND: vmk2 is degraded (B012), vmk1 bound. */
 	ck_assert_int_eq(vrdma_bindings_choose_source(f.b, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA,
 	                                              VRDMA_SOURCE_PREFER_BOUND, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 1);
 	ck_assert_str_eq(vmk_name(vrdma_source_get_binding(s)), "vmk1");
 	vrdma_source_unref(s);
 	fx_free(&f);
@@ -1050,6 +1062,16 @@ START_TEST(test_b060_triggers)
 
 	fx_load(&f, "rxe");
 	compute(&f);
+	/* vmk1 (tagged iser) reaches 192.168.60.9 through its gateway: it is the
+	 * one path, with no finding. */
+	ck_assert_int_eq(choose(&f, "192.168.60.9", VRDMA_SERVICE_ISER, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 1);
+	ck_assert_str_eq(vmk_name(vrdma_source_get_binding(s)), "vmk1");
+	ck_assert_int_eq(vrdma_source_get_n_diags(s), 0);
+	vrdma_source_unref(s);
+	/* Without that gateway only vmk2, untagged, reaches it. */
+	ck_assert_int_eq(vrdma_vmk_clear_gateway(vmk_of(&f, "vmk1"), AF_INET), 0);
+	compute(&f);
 	ck_assert_int_eq(choose(&f, "192.168.60.9", VRDMA_SERVICE_ISER, &s), 0);
 	ck_assert_int_eq(vrdma_source_get_n_diags(s), 1);
 	ck_assert_int_eq(vrdma_source_get_diag(s, 0, &d), 0);
@@ -1076,6 +1098,350 @@ START_TEST(test_b060_quiet)
 	ck_assert_int_eq(vrdma_source_get_n_diags(s), 0);
 	vrdma_source_unref(s);
 	fx_free(&f);
+}
+END_TEST
+
+/* ---- paths: multipathing over bound vmks (fixture "multipath") -------------------- */
+
+/*
+ * The ESXi multipath layout: one switch, two port groups each with one
+ * active uplink (vmk1 -> vmnic1 -> vmrdma0, vmk2 -> vmnic2 -> vmrdma1), both
+ * vmks in 192.168.50.0/24 and fd00:50::/64.
+ */
+
+/* The RoCE v2 GID index of `ip` on the adapter's port, read from the fixture. */
+static int fixture_gid_index(struct fx *f, const char *adapter, const char *ip)
+{
+	struct json_object *g, *idx;
+	char buf[64];
+
+	g = jfind(jport(f, adapter), "gids", "gid", gid_text(ip, buf, sizeof(buf)));
+	ck_assert(json_object_object_get_ex(g, "index", &idx));
+	return json_object_get_int(idx);
+}
+
+static struct vrdma_path *path_of(struct vrdma_source *s, unsigned int i)
+{
+	struct vrdma_path *p = NULL;
+
+	ck_assert_int_eq(vrdma_source_get_path(s, i, &p), 0);
+	ck_assert_ptr_eq(vrdma_path_get_source(p), s);
+	return p;
+}
+
+static const char *path_vmk(struct vrdma_source *s, unsigned int i)
+{
+	return vmk_name(vrdma_path_get_binding(path_of(s, i)));
+}
+
+/* Every getter of a connected path against the fixture. */
+static void check_path(struct fx *f, struct vrdma_path *p, const char *vmk, const char *addr,
+                       const char *adapter, const char *netdev, const char *vmnic)
+{
+	const char *gw = NULL;
+
+	ck_assert_str_eq(vmk_name(vrdma_path_get_binding(p)), vmk);
+	ck_assert_str_eq(vrdma_path_get_address(p), addr);
+	ck_assert_int_eq(vrdma_path_get_family(p), strchr(addr, ':') ? AF_INET6 : AF_INET);
+	ck_assert_str_eq(vrdma_adapter_get_name(vrdma_path_get_adapter(p)), adapter);
+	ck_assert_int_eq(vrdma_path_get_port_number(p), 1);
+	ck_assert_str_eq(vrdma_path_get_netdev_name(p), netdev);
+	ck_assert_str_eq(vrdma_uplink_get_alias(vrdma_path_get_uplink(p)), vmnic);
+	ck_assert_str_eq(vrdma_netdev_get_name(vrdma_uplink_get_netdev(vrdma_path_get_uplink(p))),
+	                 netdev);
+	ck_assert_int_eq(vrdma_path_get_gid_index(p), fixture_gid_index(f, adapter, addr));
+	ck_assert_int_eq(vrdma_path_get_gateway(p, &gw), -ENOENT);
+	ck_assert_ptr_null(gw);
+	ck_assert_int_eq(vrdma_path_get_state(p), VRDMA_PATH_HEALTHY);
+}
+
+START_TEST(test_paths_one_subnet)
+{
+	struct fx f;
+	struct vrdma_source *s;
+	struct vrdma_path *p;
+
+	fx_load(&f, "multipath");
+	compute(&f);
+	ck_assert_str_eq(codes(&f, "vmk1"), "");
+	ck_assert_str_eq(codes(&f, "vmk2"), "");
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_str_eq(vrdma_ctx_get_error(f.ctx), "");
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	check_path(&f, path_of(s, 0), "vmk1", "192.168.50.11", "rxe0", "ens1f0", "vmnic1");
+	check_path(&f, path_of(s, 1), "vmk2", "192.168.50.12", "rxe1", "ens1f1", "vmnic2");
+	p = NULL;
+	ck_assert_int_eq(vrdma_source_get_path(s, 2, &p), -ENOENT);
+	ck_assert_ptr_null(p);
+	ck_assert_str_eq(vrdma_ctx_get_error(f.ctx), "target 192.168.50.200: no path 2 (it has 2)");
+	ck_assert_int_eq(vrdma_source_get_path(s, 0, NULL), -EINVAL);
+	/* The source's own getters are its first path's. */
+	p = path_of(s, 0);
+	ck_assert_ptr_eq(vrdma_source_get_binding(s), vrdma_path_get_binding(p));
+	ck_assert_str_eq(vrdma_source_get_address(s), vrdma_path_get_address(p));
+	ck_assert_ptr_eq(vrdma_source_get_adapter(s), vrdma_path_get_adapter(p));
+	ck_assert_int_eq(vrdma_source_get_gid_index(s), vrdma_path_get_gid_index(p));
+	ck_assert_str_eq(vrdma_source_get_netdev_name(s), vrdma_path_get_netdev_name(p));
+	ck_assert_int_eq(vrdma_source_get_n_diags(s), 0);
+	vrdma_source_unref(s);
+
+	/* IPv6: the same two paths, with their IPv6 GIDs. */
+	ck_assert_int_eq(choose(&f, "fd00:50::abcd", VRDMA_SERVICE_ISER, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	check_path(&f, path_of(s, 0), "vmk1", "fd00:50::11", "rxe0", "ens1f0", "vmnic1");
+	check_path(&f, path_of(s, 1), "vmk2", "fd00:50::12", "rxe1", "ens1f1", "vmnic2");
+	vrdma_source_unref(s);
+
+	/* A single-path caller gets path 0 only. */
+	ck_assert_int_eq(vrdma_bindings_choose_source(f.b, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA,
+	                                              VRDMA_SOURCE_SINGLE, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 1);
+	ck_assert_str_eq(path_vmk(s, 0), "vmk1");
+	vrdma_source_unref(s);
+	fx_free(&f);
+}
+END_TEST
+
+static void readd_vmk(struct fx *f, const char *name, const char *pg, const char *ip)
+{
+	struct vrdma_vmk *v = NULL;
+	int r = vrdma_config_add_vmk(f->cfg, name, pg_of(f, pg), &v);
+
+	ck_assert_msg(r == 0, "add vmk %s: %d %s", name, r, vrdma_ctx_get_error(f->ctx));
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(v, ip, 24), 0);
+	ck_assert_int_eq(vrdma_vmk_add_tags(v, VRDMA_VMK_TAG_NVME_RDMA), 0);
+}
+
+/* Equal paths are ordered by vmk name, numerically: vmk2 before vmk10
+ * (added first). */
+START_TEST(test_paths_stable_order)
+{
+	struct fx f;
+	struct vrdma_source *s;
+
+	fx_load(&f, "multipath");
+	ck_assert_int_eq(vrdma_vmk_remove(vmk_of(&f, "vmk1")), 0);
+	ck_assert_int_eq(vrdma_vmk_remove(vmk_of(&f, "vmk2")), 0);
+	readd_vmk(&f, "vmk10", "RDMA-A", "192.168.50.11");
+	readd_vmk(&f, "vmk2", "RDMA-B", "192.168.50.12");
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	ck_assert_str_eq(path_vmk(s, 0), "vmk2");
+	ck_assert_str_eq(path_vmk(s, 1), "vmk10");
+	vrdma_source_unref(s);
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_paths_degraded_after_healthy)
+{
+	struct fx f;
+	struct vrdma_source *s;
+
+	fx_load(&f, "multipath");
+	jset_int(jport(&f, "rxe0"), "active_mtu", 512); /* B022: vmk1 degraded */
+	compute(&f);
+	ck_assert_str_eq(codes(&f, "vmk1"), "B022");
+	ck_assert_int_eq(state_of(&f, "vmk1"), VRDMA_BINDING_DEGRADED);
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	ck_assert_str_eq(path_vmk(s, 0), "vmk2");
+	ck_assert_int_eq(vrdma_path_get_state(path_of(s, 0)), VRDMA_PATH_HEALTHY);
+	ck_assert_str_eq(path_vmk(s, 1), "vmk1");
+	ck_assert_int_eq(vrdma_path_get_state(path_of(s, 1)), VRDMA_PATH_DEGRADED);
+	vrdma_source_unref(s);
+	ck_assert_int_eq(vrdma_bindings_choose_source(f.b, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA,
+	                                              VRDMA_SOURCE_PREFER_BOUND, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 1);
+	ck_assert_str_eq(path_vmk(s, 0), "vmk2");
+	vrdma_source_unref(s);
+	fx_free(&f);
+}
+END_TEST
+
+/* vmk2 moves to 192.168.70.0/24 with a gateway: a path through it comes
+ * after vmk1's connected one; two gateway paths are both kept. */
+START_TEST(test_paths_gateway_after_connected)
+{
+	struct fx f;
+	struct vrdma_source *s;
+	const char *gw;
+
+	fx_load(&f, "multipath");
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(vmk_of(&f, "vmk2"), "192.168.70.12", 24), 0);
+	ck_assert_int_eq(vrdma_vmk_set_gateway(vmk_of(&f, "vmk2"), "192.168.70.1"), 0);
+	del_addr(&f, "ens1f1", "192.168.50.12");
+	add_addr(&f, "ens1f1", "192.168.70.12", 24);
+	del_gid(&f, "rxe1", "192.168.50.12");
+	add_gid(&f, "rxe1", 1, "192.168.70.12", "ens1f1");
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	ck_assert_str_eq(path_vmk(s, 0), "vmk1");
+	ck_assert_int_eq(vrdma_path_get_gateway(path_of(s, 0), &gw), -ENOENT);
+	ck_assert_str_eq(path_vmk(s, 1), "vmk2");
+	ck_assert_int_eq(vrdma_path_get_gateway(path_of(s, 1), &gw), 0);
+	ck_assert_str_eq(gw, "192.168.70.1");
+	ck_assert_str_eq(vrdma_path_get_address(path_of(s, 1)), "192.168.70.12");
+	ck_assert_int_eq(vrdma_path_get_gid_index(path_of(s, 1)),
+	                 fixture_gid_index(&f, "rxe1", "192.168.70.12"));
+	vrdma_source_unref(s);
+	/* Beyond both subnets: two gateway paths, by vmk name. */
+	ck_assert_int_eq(choose(&f, "10.1.2.3", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	ck_assert_int_eq(vrdma_path_get_gateway(path_of(s, 0), &gw), 0);
+	ck_assert_str_eq(gw, "192.168.50.1");
+	ck_assert_int_eq(vrdma_path_get_gateway(path_of(s, 1), &gw), 0);
+	ck_assert_str_eq(gw, "192.168.70.1");
+	ck_assert_int_eq(vrdma_source_get_gateway(s, &gw), 0);
+	ck_assert_str_eq(gw, "192.168.50.1");
+	vrdma_source_unref(s);
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_paths_longest_prefix_first)
+{
+	struct fx f;
+	struct vrdma_source *s;
+
+	fx_load(&f, "multipath");
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(vmk_of(&f, "vmk2"), "192.168.50.130", 25), 0);
+	del_addr(&f, "ens1f1", "192.168.50.12");
+	add_addr(&f, "ens1f1", "192.168.50.130", 25);
+	del_gid(&f, "rxe1", "192.168.50.12");
+	add_gid(&f, "rxe1", 1, "192.168.50.130", "ens1f1");
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	ck_assert_str_eq(vrdma_path_get_address(path_of(s, 0)), "192.168.50.130");
+	ck_assert_str_eq(vrdma_path_get_address(path_of(s, 1)), "192.168.50.11");
+	vrdma_source_unref(s);
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_paths_none)
+{
+	struct fx f;
+	struct vrdma_source *s;
+
+	fx_load(&f, "multipath");
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "2001:db8::1", VRDMA_SERVICE_NVME_RDMA, &s), -ENETUNREACH);
+	ck_assert_ptr_null(s);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "target 2001:db8::1: no vmk reaches it"));
+	fx_free(&f);
+
+	/* One uplink down: the other path stays. */
+	fx_load(&f, "multipath");
+	set_down(jnetdev(&f, "ens1f0"));
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 1);
+	ck_assert_str_eq(path_vmk(s, 0), "vmk2");
+	vrdma_source_unref(s);
+	/* Both down: the refusal names the blocking finding. */
+	set_down(jnetdev(&f, "ens1f1"));
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_NVME_RDMA, &s), -EHOSTUNREACH);
+	ck_assert_ptr_null(s);
+	ck_assert_msg(strstr(vrdma_ctx_get_error(f.ctx), "vmk1 (192.168.50.11/24, vmrdma0) reaches "
+	                     "it but is unbound: VRDMA-B030"), "%s", vrdma_ctx_get_error(f.ctx));
+	fx_free(&f);
+}
+END_TEST
+
+/* fe80::1%vmk2 or %ens1f1: vmk2's link-local address and its GID. */
+START_TEST(test_paths_link_local)
+{
+	struct fx f;
+	struct vrdma_source *s;
+	const char *gw;
+
+	fx_load(&f, "multipath");
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "fe80::1%vmk2", VRDMA_SERVICE_NVME_RDMA, &s), 0);
+	ck_assert_str_eq(vrdma_source_get_target(s), "fe80::1%vmk2");
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 1);
+	ck_assert_str_eq(path_vmk(s, 0), "vmk2");
+	ck_assert_str_eq(vrdma_path_get_address(path_of(s, 0)), "fe80::5054:ff:fe00:102");
+	ck_assert_int_eq(vrdma_path_get_family(path_of(s, 0)), AF_INET6);
+	ck_assert_int_eq(vrdma_path_get_gid_index(path_of(s, 0)),
+	                 fixture_gid_index(&f, "rxe1", "fe80::5054:ff:fe00:102"));
+	ck_assert_str_eq(vrdma_path_get_netdev_name(path_of(s, 0)), "ens1f1");
+	ck_assert_int_eq(vrdma_path_get_gateway(path_of(s, 0), &gw), -ENOENT);
+	vrdma_source_unref(s);
+	ck_assert_int_eq(choose(&f, "FE80:0::1%ens1f0", VRDMA_SERVICE_ISER, &s), 0);
+	ck_assert_str_eq(vrdma_source_get_target(s), "fe80::1%ens1f0");
+	ck_assert_str_eq(vrdma_source_get_address(s), "fe80::5054:ff:fe00:101");
+	ck_assert_str_eq(vrdma_adapter_get_name(vrdma_source_get_adapter(s)), "rxe0");
+	vrdma_source_unref(s);
+	ck_assert_int_eq(choose(&f, "fe80::1", VRDMA_SERVICE_NVME_RDMA, &s), -EINVAL);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "needs a scope"));
+	ck_assert_int_eq(choose(&f, "192.168.50.200%vmk1", VRDMA_SERVICE_NVME_RDMA, &s), -EINVAL);
+	ck_assert_int_eq(choose(&f, "fe80::1%", VRDMA_SERVICE_NVME_RDMA, &s), -EINVAL);
+	ck_assert_int_eq(choose(&f, "fe80::1%vmk9", VRDMA_SERVICE_NVME_RDMA, &s), -ENETUNREACH);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "scope 'vmk9'"));
+	ck_assert_ptr_null(s);
+	fx_free(&f);
+
+	/* Without the link-local GID the path cannot be used: refused, named. */
+	fx_load(&f, "multipath");
+	del_gid(&f, "rxe1", "fe80::5054:ff:fe00:102");
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "fe80::1%vmk2", VRDMA_SERVICE_NVME_RDMA, &s), -EHOSTUNREACH);
+	ck_assert(strstr(vrdma_ctx_get_error(f.ctx), "target fe80::1%vmk2: vmk2"));
+	fx_free(&f);
+}
+END_TEST
+
+/* Tags pick among paths: tagged ones only, unless none is (B060 per path). */
+START_TEST(test_paths_service_tags)
+{
+	struct fx f;
+	struct vrdma_source *s;
+
+	fx_load(&f, "multipath");
+	ck_assert_int_eq(vrdma_vmk_remove_tags(vmk_of(&f, "vmk2"), VRDMA_VMK_TAG_ISER), 0);
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_ISER, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 1);
+	ck_assert_str_eq(path_vmk(s, 0), "vmk1");
+	ck_assert_int_eq(vrdma_source_get_n_diags(s), 0);
+	vrdma_source_unref(s);
+	ck_assert_int_eq(vrdma_vmk_remove_tags(vmk_of(&f, "vmk1"), VRDMA_VMK_TAG_ISER), 0);
+	compute(&f);
+	ck_assert_int_eq(choose(&f, "192.168.50.200", VRDMA_SERVICE_ISER, &s), 0);
+	ck_assert_int_eq(vrdma_source_get_n_paths(s), 2);
+	ck_assert_int_eq(vrdma_source_get_n_diags(s), 2);
+	vrdma_source_unref(s);
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_paths_args)
+{
+	struct vrdma_path *p = NULL;
+
+	ck_assert_int_eq(vrdma_source_get_n_paths(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_source_get_path(NULL, 0, &p), -EINVAL);
+	ck_assert_ptr_null(vrdma_path_get_source(NULL));
+	ck_assert_ptr_null(vrdma_path_get_binding(NULL));
+	ck_assert_ptr_null(vrdma_path_get_adapter(NULL));
+	ck_assert_ptr_null(vrdma_path_get_uplink(NULL));
+	ck_assert_ptr_null(vrdma_path_get_netdev_name(NULL));
+	ck_assert_ptr_null(vrdma_path_get_address(NULL));
+	ck_assert_int_eq(vrdma_path_get_family(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_path_get_port_number(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_path_get_gid_index(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_path_get_state(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_path_get_gateway(NULL, NULL), -EINVAL);
+	ck_assert_str_eq(vrdma_path_state_to_string(VRDMA_PATH_HEALTHY), "healthy");
+	ck_assert_str_eq(vrdma_path_state_to_string(VRDMA_PATH_DEGRADED), "degraded");
+	ck_assert_ptr_null(vrdma_path_state_to_string(2));
+	ck_assert_ptr_null(vrdma_path_state_to_string(-1));
 }
 END_TEST
 
@@ -1338,8 +1704,17 @@ static Suite *make_binding_suite(void)
 	tcase_add_test(init, test_source_connected);
 	tcase_add_test(init, test_source_gateway_and_unreachable);
 	tcase_add_test(init, test_source_refuses_unhealthy);
-	tcase_add_test(init, test_source_ambiguous);
+	tcase_add_test(init, test_source_same_subnet_two_switches);
 	tcase_add_test(init, test_source_longest_prefix);
+	tcase_add_test(init, test_paths_one_subnet);
+	tcase_add_test(init, test_paths_stable_order);
+	tcase_add_test(init, test_paths_degraded_after_healthy);
+	tcase_add_test(init, test_paths_gateway_after_connected);
+	tcase_add_test(init, test_paths_longest_prefix_first);
+	tcase_add_test(init, test_paths_none);
+	tcase_add_test(init, test_paths_link_local);
+	tcase_add_test(init, test_paths_service_tags);
+	tcase_add_test(init, test_paths_args);
 	suite_add_tcase(s, init);
 	return s;
 }
