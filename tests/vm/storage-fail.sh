@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by storage.sh (scenario nvme-path-fail), in guest I, after both
 # controllers (vmk1 192.0.2.11 -> ens1f0, vmk2 192.0.2.12 -> ens1f1) are
 # connected and each path's traffic checked.  Two failures of vmk1's path:

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by storage.sh (scenario iser).
 #
 # Guest T: a LIO iSCSI target with iSER through configfs (no targetcli: it
@@ -58,7 +59,7 @@ iser_session() {
 	local ifc=$1 UP=$2 known=${3-} TN=ens1f0 out rc sess host disk
 	out=$(timeout 90 iscsiadm -m node -T "$IQN" -p "$ISER_PORTAL" -I "$ifc" --login 2>&1)
 	rc=$?
-	say "iscsiadm -m node -T $IQN -p $ISER_PORTAL -I "$ifc" --login (exit $rc): $out"
+	say "iscsiadm -m node -T $IQN -p $ISER_PORTAL -I $ifc --login (exit $rc): $out"
 	[ $rc -eq 0 ] || { fail "login through $ifc: exit $rc"; return 1; }
 	mark "$ifc: logged in"
 

@@ -176,7 +176,7 @@ target() {
 	# serve counter snapshots until the initiator is done (or gone)
 	while :; do
 		v=$("$sync" wait "req.$k" 400) || { fail "the initiator never finished (no req.$k)"; return; }
-		[ "$v" = done ] && break
+		[ "$v" = "done" ] && break
 		"$sync" signal "resp.$k" "$(snapshot | tr '\n' ';')"
 		k=$((k + 1))
 	done
@@ -391,7 +391,7 @@ connect_args() {
 		out=$(timeout 60 "${words[@]}" 2>&1) || { fail "'${words[*]}': $out"; continue; }
 		c=$(new_ctrls "$before")
 		[ -n "$c" ] || { fail "'${words[*]}': no new controller"; continue; }
-		CTRLS+=($c)
+		CTRLS+=("$c")
 		ok "connected $c from $src: ${words[*]}"
 	done
 }
@@ -406,7 +406,7 @@ connect_vrdmactl() {
 		say "vrdmactl nvme connect --target $t --nqn $NQN (exit $rc):"
 		sed 's/^/    /' <<<"$out"
 		[ $rc -eq 0 ] || fail "vrdmactl nvme connect --target $t: exit $rc"
-		CTRLS+=($(new_ctrls "$before"))
+		mapfile -t -O ${#CTRLS[@]} CTRLS < <(new_ctrls "$before")
 	done
 	[ ${#CTRLS[@]} -ge "$MIN_LINES" ] ||
 		fail "vrdmactl nvme connect made ${#CTRLS[@]} controller(s) (${CTRLS[*]}), want one per path ($MIN_LINES)"
@@ -496,7 +496,7 @@ case ${VRDMA_VM_GUEST-} in
 T) target ;;
 I)
 	initiator
-	"$sync" signal "req.$tsnap_k" done
+	"$sync" signal "req.$tsnap_k" "done"
 	;;
 *) fail "unknown guest '${VRDMA_VM_GUEST-}' (want T and I)" ;;
 esac
