@@ -426,6 +426,15 @@ static int ifaces_of_target(struct vctl *v, struct vrdma_bindings *b, const char
 		if (iface_add(l, vctl_path_vmk(p), addr, vrdma_path_get_netdev_name(p)) < 0)
 			r = vctl_fail(v, 0, "target %s: out of memory", target);
 	}
+	/* Linux's iSER initiator (ib_iser) resolves the connection with the
+	 * destination only: open-iscsi's iface.ipaddress and net_ifacename do
+	 * not choose the source, the main routing table does (measured in the
+	 * two-host test vm-storage-iser). */
+	if (r == 0 && l->n > 1)
+		fprintf(stderr, "vrdmactl: warning: %zu paths reach %s, but the kernel's iSER "
+		        "initiator binds no source address: every session to it leaves through "
+		        "the route the main table picks; for iSER multipath give each vmk its "
+		        "own subnet and target address\n", l->n, vctl_str(v, target));
 	vrdma_source_unref(s);
 	return r;
 }
