@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* vrdmactl apply [--dry-run] [--check]: realise the configuration. */
+/* vrdmactl apply [--dry-run] [--check] [--wait SECONDS]: realise the configuration. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "vrdmactl.h"
 
@@ -48,6 +49,14 @@ static int count_messages(struct vctl *v, struct msg_count *c)
 	    vrdma_ctx_set_log_priority(v->ctx, LOG_DEBUG) < 0)
 		return vctl_fail(v, -EINVAL, "cannot count netlink messages");
 	return 0;
+}
+
+/* Stop counting before `c` goes out of scope (the context outlives it):
+ * the same log function without data, at the user's priority again. */
+static void uncount_messages(struct vctl *v, struct msg_count *c)
+{
+	vrdma_ctx_set_log_fn(v->ctx, count_log, NULL);
+	vrdma_ctx_set_log_priority(v->ctx, c->priority);
 }
 
 static struct json_object *plan_json(struct vrdma_apply_plan *plan, const char *mode)
@@ -93,13 +102,114 @@ static struct json_object *plan_json(struct vrdma_apply_plan *plan, const char *
 	return o;
 }
 
+/*
+ * --wait SECONDS: before planning, wait for every uplink the configuration's
+ * switches name (a vSS uplink as given, vmnicN alias or netdev name; a vDS
+ * slot's mapped device) to exist, resolved the way apply resolves it: an
+ * uplink by name or alias, else a netdev by name.  Each poll is a fresh
+ * discovery; the last one (everything present) is the host the plan uses.
+ */
+#define WAIT_POLL_NS 200000000L  /* 200 ms between discoveries */
+#define WAIT_MAX_SECONDS 3600
+
+static bool device_present(struct vrdma_host *host, const char *dev)
+{
+	struct vrdma_uplink *u;
+	struct vrdma_netdev *nd;
+
+	return vrdma_host_find_uplink(host, dev, &u) == 0 ||
+	       vrdma_host_find_netdev(host, dev, &nd) == 0;
+}
+
+/* The number of configured uplinks `host` lacks; with `v`, each is named
+ * on stderr. */
+static unsigned int missing_uplinks(struct vctl *v, struct vrdma_config *cfg,
+                                    struct vrdma_host *host, long seconds)
+{
+	unsigned int s, u, missing = 0;
+
+	for (s = 0; s < (unsigned int)vrdma_config_get_n_switches(cfg); s++) {
+		struct vrdma_switch *sw;
+		if (vrdma_config_get_switch(cfg, s, &sw) < 0)
+			continue;
+		for (u = 0; u < (unsigned int)vrdma_switch_get_n_uplinks(sw); u++) {
+			const char *name, *dev;
+			if (vrdma_switch_get_uplink(sw, u, &name) < 0 ||
+			    vrdma_switch_get_uplink_device(sw, name, &dev) < 0)
+				continue; /* an unmapped vDS slot names no device */
+			if (device_present(host, dev))
+				continue;
+			missing++;
+			if (v)
+				vctl_fail(v, 0, "uplink '%s' (switch '%s') did not appear within %ld s",
+				          dev, vrdma_switch_get_name(sw), seconds);
+		}
+	}
+	return missing;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Discover until every configured uplink exists: 0 and the host, or an
+ * exit code (VCTL_EXIT_TIMEOUT when time ran out). */
+static int wait_uplinks(struct vctl *v, struct vrdma_config *cfg, long seconds,
+                        unsigned int flags, struct vrdma_host **ret)
+{
+	const struct timespec poll = { 0, WAIT_POLL_NS };
+	double deadline = now_s() + (double)seconds;
+
+	for (;;) {
+		struct vrdma_host *host;
+		int rc = vctl_open_host(v, flags, &host);
+
+		if (rc != VCTL_EXIT_OK)
+			return rc;
+		if (missing_uplinks(NULL, cfg, host, seconds) == 0) {
+			*ret = host;
+			return VCTL_EXIT_OK;
+		}
+		if (now_s() >= deadline) {
+			missing_uplinks(v, cfg, host, seconds);
+			vrdma_host_unref(host);
+			return VCTL_EXIT_TIMEOUT;
+		}
+		vrdma_host_unref(host);
+		nanosleep(&poll, NULL);
+	}
+}
+
+static int parse_wait(struct vctl *v, const char *arg, long *ret)
+{
+	char *end;
+	long n;
+
+	if (!arg)
+		return vctl_usage(v, "--wait needs SECONDS");
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < 0 || n > WAIT_MAX_SECONDS)
+		return vctl_usage(v, "--wait: '%s' is not a number of seconds (0-%d)",
+		                  arg, WAIT_MAX_SECONDS);
+	*ret = n;
+	return VCTL_EXIT_OK;
+}
+
 static int cmd_apply(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_config *cfg = NULL;
 	struct vrdma_host *host = NULL;
 	struct vrdma_apply_plan *plan = NULL;
-	struct msg_count sent;
+	struct msg_count sent = { 0, 0 };
+	bool counting = false;
+	const unsigned int flags = VRDMA_DISCOVER_READ_ONLY | VRDMA_DISCOVER_NO_GIDS;
 	bool dry_run = false, check = false;
+	long wait = -1;
 	char *text = NULL;
 	int i, r, rc = VCTL_EXIT_OK, n;
 
@@ -108,17 +218,28 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 			dry_run = true;
 		else if (strcmp(argv[i], "--check") == 0)
 			check = true;
+		else if (strcmp(argv[i], "--wait") == 0)
+			rc = parse_wait(v, i + 1 < argc ? argv[++i] : NULL, &wait);
+		else if (strncmp(argv[i], "--wait=", 7) == 0)
+			rc = parse_wait(v, argv[i] + 7, &wait);
 		else
 			return vctl_usage(v, "unexpected argument '%s'", argv[i]);
+		if (rc != VCTL_EXIT_OK)
+			return rc;
 	}
 	if (dry_run && check)
 		return vctl_usage(v, "--dry-run and --check exclude each other");
+	if (wait >= 0 && v->host_file)
+		return vctl_usage(v, "--wait waits for the live host: not with --host");
 
 	r = vrdma_config_load(v->ctx, NULL, &cfg);
 	if (r < 0)
 		return vctl_fail(v, r, "cannot load configuration %s",
 		                 vrdma_ctx_get_config_path(v->ctx));
-	rc = vctl_open_host(v, VRDMA_DISCOVER_READ_ONLY | VRDMA_DISCOVER_NO_GIDS, &host);
+	if (wait >= 0)
+		rc = wait_uplinks(v, cfg, wait, flags, &host);
+	else
+		rc = vctl_open_host(v, flags, &host);
 	if (rc != VCTL_EXIT_OK)
 		goto out;
 	/* --check reads under a shared apply lock; a plan to execute or show
@@ -133,6 +254,7 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 	}
 	n = vrdma_apply_plan_get_n_steps(plan);
 	if (!dry_run && !check) {
+		counting = true;
 		rc = count_messages(v, &sent);
 		if (rc != VCTL_EXIT_OK)
 			goto out;
@@ -172,6 +294,8 @@ static int cmd_apply(struct vctl *v, int argc, char **argv)
 out:
 	free(text);
 	vrdma_apply_plan_unref(plan);
+	if (counting)
+		uncount_messages(v, &sent);
 	vrdma_host_unref(host);
 	vrdma_config_unref(cfg);
 	return rc;
@@ -179,7 +303,7 @@ out:
 
 const struct vctl_cmd vctl_apply_cmds[] = {
 	{ "apply", cmd_apply, "realise the configuration in the kernel (planned, transactional)",
-	  "[--dry-run|--check]",
+	  "[--dry-run|--check] [--wait SECONDS]",
 	  "Compares the configuration with the kernel's network devices, addresses and\n"
 	  "per-vmk policy routes and rules (tables 7600+N) and executes the resulting\n"
 	  "plan; concurrent applies are serialised by a lock in the state directory.\n"
@@ -187,6 +311,9 @@ const struct vctl_cmd vctl_apply_cmds[] = {
 	  "nothing the second time.\n"
 	  "  --dry-run  print the plan, change nothing\n"
 	  "  --check    report drift (differences) and exit 3 when there is any\n"
+	  "  --wait SECONDS  first wait up to SECONDS (0-3600) for every uplink the\n"
+	  "             configuration names to appear (boot, hotplug); exit 4 naming\n"
+	  "             each one that did not\n"
 	  "Needs CAP_NET_ADMIN to apply.  See vrdma(7), REALISATION." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

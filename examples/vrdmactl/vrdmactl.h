@@ -20,6 +20,7 @@ enum {
 	VCTL_EXIT_FAILURE = 1,    /* the operation failed */
 	VCTL_EXIT_USAGE = 2,      /* bad command line */
 	VCTL_EXIT_PROBLEMS = 3,   /* validation ran and found problems */
+	VCTL_EXIT_TIMEOUT = 4,    /* apply --wait: an uplink did not appear in time */
 };
 
 struct vctl {
