@@ -438,6 +438,12 @@ static int step_op(struct apply_nl *nl, const struct vrdma_apply_step *st,
 		return rule_op(nl, &st->rule, !undo, reason);
 	case APPLY_OP_RULE_DEL:
 		return rule_op(nl, &st->rule, undo, reason);
+	case APPLY_OP_SOFT_CREATE:
+	case APPLY_OP_SOFT_DELETE:
+		return apply_soft_step(nl->ctx, st, undo, reason, &nl->n_sent);
+	case APPLY_OP_ROCE_MODE:
+	case APPLY_OP_ROCE_TOS:
+		return apply_roce_step(nl->ctx, st, undo, reason);   /* configfs */
 	case APPLY_OP_LINK_MTU:
 	case APPLY_OP_LINK_UP:
 	case APPLY_OP_LINK_MAC:

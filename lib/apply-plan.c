@@ -7,6 +7,8 @@
  * Step order, chosen so that every prefix of the plan can be undone in
  * reverse order exactly (MTUs never clamp a child, deletions free names
  * before creations reuse them):
+ *   S  soft RDMA adapters: owned ones not wanted deleted, wanted ones
+ *      created (apply-soft.c), before the addresses their GIDs come from
  *   A  uplinks: MTU raised to the switch MTU (never brought up or down)
  *   B0 unwanted per-vmk rules and routes removed (default routes before
  *      connected ones), and kept routes the kernel would flush in B
@@ -19,6 +21,8 @@
  *   F  addresses added
  *   G  per-vmk routes (connected, then default via the gateway), then the
  *      "from <address>" rules (apply-route.c)
+ *   H  RoCE mode and ToS per adapter port through rdma_cm's configfs
+ *      (apply-roce.c)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -934,6 +938,8 @@ int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 	if (r >= 0)
 		r = apply_kernel_read(ctx, &k);
 	if (r >= 0)
+		r = apply_soft_plan(ctx, cfg, host, &k, plan);        /* S */
+	if (r >= 0)
 		r = plan_uplinks(ctx, plan, &k, &w);                  /* A */
 	b_first = plan->n_steps;
 	if (r >= 0)
@@ -959,6 +965,8 @@ int apply_plan_build(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
 	if (r >= 0)
 		r = apply_route_plan(ctx, plan, &k, w.routing, w.n_routing,
 		                     b_first + n_b0, b_end + n_b0, false); /* G */
+	if (r >= 0)
+		r = apply_roce_plan(ctx, cfg, host, plan);            /* H: RoCE */
 	if (r >= 0)
 		r = plan_owned_after(plan, &k, &w, &plan->owned_after,
 		                     &plan->n_owned_after);

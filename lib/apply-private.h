@@ -10,6 +10,8 @@
  *   apply-step.c    step and note construction, enum names
  *   apply-kernel.c  the kernel view (links, addresses, routes, rules)
  *   apply-nl.c      the rtnetlink writes of every step and its inverse
+ *   apply-soft.c    soft RDMA adapters: RDMA netlink view, plan, writes
+ *   apply-roce.c    RoCE mode and ToS per adapter port: rdma_cm configfs
  */
 #ifndef VRDMA_APPLY_PRIVATE_H
 #define VRDMA_APPLY_PRIVATE_H
@@ -82,6 +84,20 @@ enum apply_op {
 	APPLY_OP_ROUTE_DEL,
 	APPLY_OP_RULE_ADD,
 	APPLY_OP_RULE_DEL,
+	APPLY_OP_SOFT_CREATE,        /* RDMA netlink (apply-soft.c) */
+	APPLY_OP_SOFT_DELETE,
+	APPLY_OP_ROCE_MODE,          /* rdma_cm configfs writes (apply-roce.c) */
+	APPLY_OP_ROCE_TOS,
+};
+
+#define APPLY_SOFT_PREFIX VRDMA_APPLY_SOFT_PREFIX
+#define APPLY_RDMA_NAME_MAX 64       /* IB_DEVICE_NAME_MAX */
+
+/* A soft RDMA adapter to create or delete. */
+struct apply_softspec {
+	char name[APPLY_RDMA_NAME_MAX];
+	char netdev[IFNAMSIZ];
+	int type;                    /* enum vrdma_soft_adapter_type */
 };
 
 /* A route in one of the per-vmk tables. */
@@ -126,6 +142,11 @@ struct vrdma_apply_step {
 	/* route / rule add / delete */
 	struct apply_route route;
 	struct apply_rule rule;
+	/* soft RDMA adapter create / delete */
+	struct apply_softspec soft;
+	/* RoCE mode / ToS: the adapter's kernel name and port number */
+	char roce_dev[VRDMA_ADAPTER_NAME_MAX + 1];
+	unsigned int roce_port;
 };
 
 struct vrdma_apply_plan {
@@ -270,6 +291,54 @@ int apply_resolve_device(struct vrdma_host *host, const char *dev,
 int apply_resolve_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host,
                       struct vrdma_vmk *vmk, struct apply_vmk_real *r,
                       struct vrdma_apply_plan *notes);
+
+/* ---- soft RDMA adapters (apply-soft.c) ------------------------------------------ */
+
+/* An RDMA device as RDMA netlink shows it. */
+struct apply_rdev {
+	char name[APPLY_RDMA_NAME_MAX];
+	uint32_t index;
+	uint8_t node_type;
+	int ndev_ifindex;            /* a port's netdev in this namespace, 0 none */
+	char ndev[IFNAMSIZ];
+};
+
+struct apply_rdma {
+	struct apply_rdev *devs;
+	unsigned int n_devs;
+	bool available;              /* the kernel has RDMA netlink */
+};
+
+/* Is it a name apply gives the adapters it creates ("vrdmasN")? */
+bool apply_soft_is_owned_name(const char *name);
+int apply_soft_read(struct vrdma_ctx *ctx, struct apply_rdma *k);
+void apply_soft_free(struct apply_rdma *k);
+/* Plan the soft adapter deletions, then creations (k: the links). */
+int apply_soft_plan(struct vrdma_ctx *ctx, struct vrdma_config *cfg, struct vrdma_host *host,
+                    struct apply_kernel *k, struct vrdma_apply_plan *plan);
+/* Do (or undo) a soft adapter step; *n_sent counts the messages. */
+int apply_soft_step(struct vrdma_ctx *ctx, const struct vrdma_apply_step *st, bool undo,
+                    const char **reason, unsigned int *n_sent);
+/* Does cfg configure a soft adapter on netdev (a netdev name of host)? */
+bool apply_soft_configured_on(struct vrdma_host *host, struct vrdma_config *cfg,
+                              const char *netdev);
+
+/* ---- RoCE settings through rdma_cm's configfs (apply-roce.c) -------------------- */
+
+/* Plan the RoCE mode and ToS writes of every setting of cfg (after the
+ * other steps); a setting naming no adapter or port of host, or a mode the
+ * port has no GID of, fails with the setting named. */
+int apply_roce_plan(struct vrdma_ctx *ctx, struct vrdma_config *cfg,
+                    struct vrdma_host *host, struct vrdma_apply_plan *plan);
+/* Whether the step is one of apply-roce.c's (not a netlink step). */
+static inline bool apply_roce_is_step(const struct vrdma_apply_step *st)
+{
+	return st->op == APPLY_OP_ROCE_MODE || st->op == APPLY_OP_ROCE_TOS;
+}
+/* Do (or undo: write the old value) a RoCE step, loading configfs and
+ * rdma_cm first when needed; *reason receives the failure's text. */
+int apply_roce_step(struct vrdma_ctx *ctx, const struct vrdma_apply_step *st, bool undo,
+                    const char **reason);
 
 /* ---- the plan (apply-plan.c) ---------------------------------------------------- */
 

@@ -126,7 +126,8 @@ int apply_resolve_vmk(struct vrdma_ctx *ctx, struct vrdma_host *host,
 		return vrdma_error(ctx, rc, "vmk '%s': cannot read the adapters of the "
 		                   "host: %s", vname, strerror(-rc));
 	r->adapter = rc == 0 ? vrdma_adapter_get_name(ad) : NULL;
-	r->soft = (rc == 0 && vrdma_adapter_is_software(ad)) || test_soft_uplink(r->uplink);
+	r->soft = (rc == 0 && vrdma_adapter_is_software(ad)) || test_soft_uplink(r->uplink) ||
+	          apply_soft_configured_on(host, vrdma_vmk_get_config(vmk), r->uplink);
 
 	mode = vrdma_portgroup_get_vlan_mode(pg);
 	r->vid = mode == VRDMA_VLAN_TAGGED ? vrdma_portgroup_get_vlan_id(pg) : 0;

@@ -12,7 +12,8 @@
 
 static const char *const action_names[] = { "create", "modify", "delete" };
 static const char *const strategy_names[] = { "macvlan", "vlan+macvlan", "vlan", "uplink" };
-static const char *const object_names[] = { "link", "address", "route", "rule" };
+static const char *const object_names[] = { "link", "address", "route", "rule",
+	                                     "soft-adapter", "roce" };
 
 VRDMA_EXPORT const char *vrdma_apply_object_to_string(int object)
 {

@@ -63,6 +63,9 @@ static const struct vrdma_rule rules[R__COUNT] = {
 		"the paired port's GID table is full" },
 	[R_GID_NO_REMOTE] = { "VRDMA-B045", "gid-netdev-no-remote", E,
 		"the GID's netdev cannot receive remote RDMA traffic on this adapter" },
+	[R_ROCE_MODE_GID] = { "VRDMA-B046", "roce-mode-no-gid", W,
+		"the port's configured RoCE mode makes rdma_cm pick a GID type the vmk's "
+		"address has no GID of" },
 	[R_IPV6_TENTATIVE] = { "VRDMA-B050", "ipv6-tentative", W,
 		"a vmk IPv6 address is still tentative (DAD in progress)" },
 	[R_IPV6_DADFAILED] = { "VRDMA-B051", "ipv6-dad-failed", E,

@@ -8,6 +8,8 @@
  *   binding-rules.c  the checks run over computed bindings
  *   binding-diag.c   the rule catalogue and the findings
  *   binding-storage.c the storage sessions (sysfs, RDMA netlink) and their rules' input
+ *   binding-monitor.c the monitor: rediscovery and the difference as events
+ *   binding-monitor-nl.c the monitor's sockets (rtnetlink, uevent, RDMA netlink)
  * This layer sees the host and the model only through their public API, and
  * apply through apply_resolve_vmk().
  */
@@ -42,6 +44,7 @@ enum binding_rule_id {
 	R_GID_AMBIGUOUS,       /* B043 */
 	R_GID_TABLE_FULL,      /* B044 */
 	R_GID_NO_REMOTE,       /* B045 */
+	R_ROCE_MODE_GID,       /* B046 */
 	R_IPV6_TENTATIVE,      /* B050 */
 	R_IPV6_DADFAILED,      /* B051 */
 	R_OTHER_NAMESPACE,     /* B052 */
@@ -160,5 +163,27 @@ void binding_rules_storage_session(struct binding_diag_list *list,
 /* A bound vmk tagged for `service` (enum vrdma_service) with no session. */
 void binding_rules_storage_idle(struct binding_diag_list *list, struct vrdma_binding *bd,
                                 int service);
+
+/* ---- binding-monitor-nl.c: the monitor's sockets ------------------------------ */
+
+#include <vrdma/monitor.h>
+
+/* One socket per kernel source (enum vrdma_monitor_source up to RDMA_NETLINK),
+ * -1 when absent, the settle timer (a timerfd) and the epoll fd over them. */
+#define MONITOR_N_SOCKS 3
+struct monitor_socks {
+	int epfd;
+	int fd[MONITOR_N_SOCKS];
+	int timer;
+};
+int monitor_socks_open(struct vrdma_ctx *ctx, struct monitor_socks *s);
+void monitor_socks_close(struct monitor_socks *s);
+/* Read every socket empty: *sources gets bit 1 << source for each one that
+ * had a message that counts, *overrun for each one that overran (ENOBUFS);
+ * *timer is true when the settle timer expired. */
+int monitor_socks_drain(struct vrdma_ctx *ctx, struct monitor_socks *s, unsigned int *sources,
+                        unsigned int *overrun, bool *timer);
+/* Make the epoll fd readable in `ms` milliseconds (one shot; re-arming moves it). */
+int monitor_socks_arm(struct vrdma_ctx *ctx, struct monitor_socks *s, unsigned int ms);
 
 #endif /* VRDMA_BINDING_PRIVATE_H */

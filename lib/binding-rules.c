@@ -724,6 +724,66 @@ ambiguous:
 	}
 }
 
+/* The configuration's RoCE setting for the binding's port (by name or alias). */
+static struct vrdma_roce_setting *roce_setting_of(struct chk *c)
+{
+	struct vrdma_binding *bd = c->bd;
+	unsigned int pn = (unsigned int)vrdma_port_get_number(bd->port);
+	const char *alias = vrdma_adapter_get_alias(bd->adapter);
+	struct vrdma_roce_setting *rs;
+
+	if (vrdma_config_find_roce_setting(c->b->cfg, vrdma_adapter_get_name(bd->adapter), pn,
+	                                   &rs) == 0)
+		return rs;
+	if (alias && vrdma_config_find_roce_setting(c->b->cfg, alias, pn, &rs) == 0)
+		return rs;
+	return NULL;
+}
+
+static bool port_has_gid(struct vrdma_port *port, int type, const uint8_t *raw)
+{
+	int k, n = vrdma_port_get_n_gids(port);
+
+	for (k = 0; k < n; k++)
+		if (vrdma_gid_get_type(&port->gids[k]) == type &&
+		    memcmp(vrdma_gid_get_raw(&port->gids[k]), raw, 16) == 0)
+			return true;
+	return false;
+}
+
+/* B046: rdma_cm picks the configured mode's GID type for the vmk's address:
+ * it needs a GID of that type, not only one of the other RoCE type. */
+static void check_roce_mode(struct chk *c)
+{
+	struct vrdma_binding *bd = c->bd;
+	struct vrdma_roce_setting *rs = roce_setting_of(c);
+	struct vrdma_diag *d;
+	int mode, want, other;
+	unsigned int i;
+
+	if (!rs || vrdma_roce_setting_get_mode(rs, &mode) < 0)
+		return;
+	want = mode == VRDMA_ROCE_V1 ? VRDMA_GID_ROCE_V1 : VRDMA_GID_ROCE_V2;
+	other = mode == VRDMA_ROCE_V1 ? VRDMA_GID_ROCE_V2 : VRDMA_GID_ROCE_V1;
+	for (i = 0; i < bd->n_addrs; i++) {
+		struct binding_addr *a = &bd->addrs[i];
+		if (!a->live || port_has_gid(bd->port, want, a->gid) ||
+		    !port_has_gid(bd->port, other, a->gid))
+			continue;
+		d = add(c, R_ROCE_MODE_GID);
+		add_adapter_objs(c, d);
+		OBJ(d, "address", a->str);
+		MSG(d, "vmk '%s': %s port %d's RoCE mode is %s (configured), but address %s has "
+		       "only a %s GID there: rdma_cm connections from it find no %s GID",
+		    c->vmk, adapter_label(bd->adapter), vrdma_port_get_number(bd->port),
+		    vrdma_roce_mode_to_string(mode), a->str, vrdma_gid_type_to_string(other),
+		    vrdma_gid_type_to_string(want));
+		HINT(d, "vrdmactl rdma device roce set -d %s -p %d --mode %s (or clear it), then "
+		        "vrdmactl apply", vrdma_adapter_get_name(bd->adapter),
+		     vrdma_port_get_number(bd->port), mode == VRDMA_ROCE_V1 ? "v2" : "v1");
+	}
+}
+
 static void check_binding(struct vrdma_bindings *b, struct vrdma_binding *bd)
 {
 	struct chk c = {
@@ -746,6 +806,8 @@ static void check_binding(struct vrdma_bindings *b, struct vrdma_binding *bd)
 	    (vrdma_adapter_get_protocols(bd->adapter) & VRDMA_PROTO_ROCE_V2) &&
 	    !has_rule(bd, R_UPLINK_NOT_PAIRED))
 		check_gids(&c);
+	if (bd->netdev && bd->port && links && !has_rule(bd, R_UPLINK_NOT_PAIRED))
+		check_roce_mode(&c);
 }
 
 static void check_host(struct vrdma_bindings *b)

@@ -149,6 +149,22 @@ static struct json_object *vmk_json(struct vrdma_vmk *vmk)
 	return o;
 }
 
+/* "soft_adapters": written only when there is one (older files stay byte-identical). */
+static struct json_object *softs_json(struct vrdma_config *cfg)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_softs; i++) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "uplink", json_object_new_string(cfg->softs[i]->uplink));
+		json_object_object_add(o, "type", json_object_new_string(
+			vrdma_soft_adapter_type_to_string((int)cfg->softs[i]->type)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 int vrdma_config_to_json_text(struct vrdma_config *cfg, uint64_t generation, char **ret)
 {
 	struct json_object *root = json_object_new_object(), *sws = json_object_new_array(),
@@ -163,6 +179,10 @@ int vrdma_config_to_json_text(struct vrdma_config *cfg, uint64_t generation, cha
 	for (i = 0; i < cfg->n_vmks; i++)
 		json_object_array_add(vmks, vmk_json(cfg->vmks[i]));
 	json_object_object_add(root, "vmks", vmks);
+	if (cfg->n_softs)
+		json_object_object_add(root, "soft_adapters", softs_json(cfg));
+	if (cfg->n_roce)
+		json_object_object_add(root, "roce", vrdma_roce_to_json(cfg));
 	/* the vmk getters above answer -ENOENT for absent values: forget it */
 	if (vrdma_json_format(root, ret) < 0)
 		return vrdma_error(cfg->ctx, -ENOMEM, "configuration: out of memory formatting it");
@@ -572,7 +592,41 @@ static void load_vmk(struct vrdma_json_reader *rd, struct vrdma_config *cfg, str
 	}
 }
 
-static const char *const top_keys[] = { "schema", "generation", "switches", "vmks", NULL };
+static const char *const soft_keys[] = { "uplink", "type", NULL };
+
+static void load_soft(struct vrdma_json_reader *rd, struct vrdma_config *cfg,
+                      struct json_object *o, const char *path)
+{
+	struct json_object *up, *type;
+	char p[512];
+	int t, r;
+
+	if (json_object_get_type(o) != json_type_object) {
+		vrdma_json_problem(rd, -EINVAL, path, NULL, "expected an object, got %s",
+		                   vrdma_json_type_name(o));
+		return;
+	}
+	vrdma_json_check_members(rd, o, path, soft_keys);
+	if (!get_member(rd, o, path, "uplink", json_type_string, true, &up) ||
+	    !get_member(rd, o, path, "type", json_type_string, true, &type))
+		return;
+	t = vrdma_soft_adapter_type_from_string(json_object_get_string(type));
+	if (t < 0) {
+		join(p, sizeof(p), path, "type");
+		vrdma_json_problem(rd, -EINVAL, p, NULL, "unknown value \"%s\": expected "
+		                   "\"rxe\" or \"siw\"", json_object_get_string(type));
+		return;
+	}
+	r = vrdma_config_add_soft_adapter(cfg, json_object_get_string(up),
+	                                  (enum vrdma_soft_adapter_type)t, NULL);
+	if (r < 0) {
+		join(p, sizeof(p), path, "uplink");
+		setter_problem(rd, r, p);
+	}
+}
+
+static const char *const top_keys[] = { "schema", "generation", "switches", "vmks",
+	                                "soft_adapters", "roce", NULL };
 
 static void load_root(struct vrdma_json_reader *rd, struct json_object *root,
                       struct vrdma_config *cfg)
@@ -595,6 +649,15 @@ static void load_root(struct vrdma_json_reader *rd, struct json_object *root,
 			load_vmk(rd, cfg, json_object_array_get_idx(arr, i), path);
 		}
 	}
+	if (get_member(rd, root, "$", "soft_adapters", json_type_array, false, &arr) && arr) {
+		n = json_object_array_length(arr);
+		for (i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "$.soft_adapters[%zu]", i);
+			load_soft(rd, cfg, json_object_array_get_idx(arr, i), path);
+		}
+	}
+	if (get_member(rd, root, "$", "roce", json_type_array, false, &arr) && arr)
+		vrdma_roce_load(rd, cfg, arr, "$.roce");
 }
 
 int vrdma_config_from_text(struct vrdma_ctx *ctx, const char *source, const char *text,

@@ -62,6 +62,13 @@ VRDMA_EXPORT struct vrdma_config *vrdma_config_unref(struct vrdma_config *cfg)
 		return NULL;
 	free_vmks(cfg->vmks, cfg->n_vmks);
 	free_vmks(cfg->removed_vmks, cfg->n_removed_vmks);
+	for (unsigned int i = 0; i < cfg->n_softs; i++)
+		vrdma_soft_adapter_free(cfg->softs[i]);
+	for (unsigned int i = 0; i < cfg->n_removed_softs; i++)
+		vrdma_soft_adapter_free(cfg->removed_softs[i]);
+	free(cfg->softs);
+	free(cfg->removed_softs);
+	vrdma_roce_free_all(cfg);
 	free_switches(cfg->switches, cfg->n_switches);
 	free_switches(cfg->removed_switches, cfg->n_removed_switches);
 	free(cfg->path);

@@ -16,6 +16,8 @@
  *   switch.c      vrdma_config_add_switch, ...  -> portgroup.c, model.c
  *   portgroup.c   vrdma_switch_add_portgroup... -> model.c
  *   vmk.c         vrdma_config_add_vmk, ...     -> model.c
+ *   soft.c        vrdma_config_add_soft_adapter -> model.c
+ *   roce.c        vrdma_config_add_roce_setting, the "roce" array (core only)
  *   model.c       rules they share: names, failover lists
  *
  * Children are borrowed from the configuration and never counted.  A
@@ -49,6 +51,24 @@ struct vrdma_config {
 	unsigned int n_removed_switches;
 	struct vrdma_vmk **removed_vmks;
 	unsigned int n_removed_vmks;
+	/* soft RDMA adapters (soft.c) */
+	struct vrdma_soft_adapter **softs;
+	unsigned int n_softs;
+	struct vrdma_soft_adapter **removed_softs;
+	unsigned int n_removed_softs;
+	/* RoCE settings per adapter port (roce.c); removed ones kept as above */
+	struct vrdma_roce_setting **roce;
+	unsigned int n_roce;
+	struct vrdma_roce_setting **removed_roce;
+	unsigned int n_removed_roce;
+};
+
+/* A soft RDMA adapter of the configuration (soft.c). */
+struct vrdma_soft_adapter {
+	struct vrdma_ctx *ctx;          /* the configuration's */
+	struct vrdma_config *cfg;
+	char uplink[VRDMA_IFNAME_MAX + 1];
+	enum vrdma_soft_adapter_type type;
 };
 
 struct vrdma_switch {
@@ -141,6 +161,25 @@ int vrdma_failover_get(struct vrdma_switch *sw, const struct vrdma_failover *f,
 void vrdma_switch_free(struct vrdma_switch *sw);
 void vrdma_portgroup_free(struct vrdma_portgroup *pg);
 void vrdma_vmk_free(struct vrdma_vmk *vmk);
+void vrdma_soft_adapter_free(struct vrdma_soft_adapter *sa);
+
+/* roce.c: RoCE settings of an adapter port (rdma_cm defaults). */
+struct vrdma_roce_setting {
+	struct vrdma_ctx *ctx;          /* the configuration's */
+	struct vrdma_config *cfg;
+	char *adapter;                  /* as given: name or vmrdmaN alias */
+	unsigned int port;              /* 1..VRDMA_ROCE_PORT_MAX */
+	bool has_mode, has_tos;
+	int mode;                       /* enum vrdma_roce_mode */
+	unsigned int tos;               /* 0..VRDMA_ROCE_TOS_MAX */
+};
+/* Free every setting of cfg (its configuration's unref). */
+void vrdma_roce_free_all(struct vrdma_config *cfg);
+/* The "roce" array of the document (NULL when there is none to write). */
+struct json_object *vrdma_roce_to_json(struct vrdma_config *cfg);
+/* Load the "roce" array at `path` ("$.roce"), problems recorded on rd. */
+void vrdma_roce_load(struct vrdma_json_reader *rd, struct vrdma_config *cfg,
+                     struct json_object *arr, const char *path);
 
 /* config-json.c */
 /* The largest "generation" a file may hold (the loader's range is 0..this);

@@ -55,8 +55,9 @@ static int count_messages(struct vctl *v, struct msg_count *c)
  * the same log function without data, at the user's priority again. */
 static void uncount_messages(struct vctl *v, struct msg_count *c)
 {
-	vrdma_ctx_set_log_fn(v->ctx, count_log, NULL);
+	/* the priority first: setting the log function logs at debug */
 	vrdma_ctx_set_log_priority(v->ctx, c->priority);
+	vrdma_ctx_set_log_fn(v->ctx, count_log, NULL);
 }
 
 static struct json_object *plan_json(struct vrdma_apply_plan *plan, const char *mode)

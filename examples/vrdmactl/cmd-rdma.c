@@ -210,6 +210,7 @@ static struct json_object *port_json(struct vrdma_port *p)
 
 static int cmd_device_show(struct vctl *v, int argc, char **argv)
 {
+	struct vrdma_config *cfg = NULL;
 	struct vrdma_host *h = NULL;
 	struct vrdma_adapter *a;
 	struct vrdma_uplink *u;
@@ -226,6 +227,8 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 	if ((r = vctl_open_host(v, 0, &h)))
 		return r;
 	r = vrdma_host_find_adapter(h, name, &a);
+	if (r == 0 && vrdma_config_load(v->ctx, NULL, &cfg) < 0)
+		cfg = NULL;   /* RoCE settings: none configured (or unreadable) */
 	if (r < 0) {
 		vrdma_host_unref(h);
 		return vctl_fail(v, 0, "no RDMA adapter '%s' (see vrdmactl rdma device list)", name);
@@ -264,8 +267,11 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 			json_object_array_add(prs, json_object_new_string("iWARP"));
 		json_object_object_add(o, "protocols", prs);
 		json_object_object_add(o, "paired_uplink", vctl_jstr(u ? vrdma_uplink_get_alias(u) : NULL));
-		for (i = 0; vrdma_adapter_get_port(a, i, &p) == 0; i++)
-			json_object_array_add(ports, port_json(p));
+		for (i = 0; vrdma_adapter_get_port(a, i, &p) == 0; i++) {
+			struct json_object *pj = port_json(p);
+			vctl_roce_port_show(v, cfg, a, (unsigned int)vrdma_port_get_number(p), pj);
+			json_object_array_add(ports, pj);
+		}
 		json_object_object_add(o, "ports", ports);
 		vctl_print_json(o);
 		json_object_put(o);
@@ -307,8 +313,10 @@ static int cmd_device_show(struct vctl *v, int argc, char **argv)
 				       vrdma_netdev_missing_to_string(vrdma_port_get_netdev_missing(p)));
 			printf("      GID Entries: %d of %d\n", vrdma_port_get_n_gids(p),
 			       vrdma_port_get_gid_table_len(p));
+			vctl_roce_port_show(v, cfg, a, (unsigned int)vrdma_port_get_number(p), NULL);
 		}
 	}
+	vrdma_config_unref(cfg);
 	vrdma_host_unref(h);
 	return VCTL_EXIT_OK;
 }

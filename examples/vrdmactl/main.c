@@ -16,6 +16,9 @@ const struct vctl_cmd *const vctl_cmd_tables[] = {
 	vctl_binding_cmds,
 	vctl_nvme_cmds,
 	vctl_storage_cmds,
+	vctl_monitor_cmds,
+	vctl_soft_cmds,
+	vctl_roce_cmds,
 };
 const size_t vctl_n_cmd_tables = sizeof(vctl_cmd_tables) / sizeof(vctl_cmd_tables[0]);
 

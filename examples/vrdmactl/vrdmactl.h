@@ -57,6 +57,13 @@ extern const struct vctl_cmd vctl_network_cmds[];
 extern const struct vctl_cmd vctl_binding_cmds[];
 extern const struct vctl_cmd vctl_nvme_cmds[];
 extern const struct vctl_cmd vctl_storage_cmds[];
+extern const struct vctl_cmd vctl_monitor_cmds[];
+extern const struct vctl_cmd vctl_soft_cmds[];
+extern const struct vctl_cmd vctl_roce_cmds[];
+/* rdma device show: a port's configured (cfg may be NULL) and live RoCE
+ * mode and ToS, as lines, or as member "roce" of o with -j (cmd-roce.c). */
+void vctl_roce_port_show(struct vctl *v, struct vrdma_config *cfg, struct vrdma_adapter *a,
+                         unsigned int port, struct json_object *o);
 
 /*
  * The words of the matched command, compared exactly: its last word (the

@@ -33,6 +33,12 @@
  * VRDMA_APPLY_RT_PROTOCOL; only those are ever changed or deleted.  The
  * main routing table is never touched.
  *
+ * RoCE settings (vrdma_roce_setting): each configured mode / ToS that
+ * differs from rdma_cm's is a VRDMA_APPLY_OBJ_ROCE step written to
+ * /sys/kernel/config/rdma_cm/<device>/ports/<port>/default_roce_{mode,tos}
+ * (configfs mounted and rdma_cm loaded first when needed; a plan note says
+ * so); see vrdma_apply(3), ROCE SETTINGS.
+ *
  * Concurrency: vrdma_apply_plan() takes an exclusive flock(2) on
  * <state dir>/apply.lock and the plan holds it until it is executed or
  * released; vrdma_apply_check() takes a shared one while it reads.
@@ -59,6 +65,9 @@ struct vrdma_apply_step;
 
 /* The prefix of the interface alias (IFLA_IFALIAS) marking owned netdevs. */
 #define VRDMA_APPLY_ALIAS_PREFIX "vrdma:"
+/* The name prefix of the soft RDMA adapters apply creates ("vrdmas0", ...):
+ * only RDMA devices named VRDMA_APPLY_SOFT_PREFIX + digits are ever deleted. */
+#define VRDMA_APPLY_SOFT_PREFIX "vrdmas"
 /* Per-vmk policy routing for vmkN: table TABLE_BASE + N, rules at priority
  * RULE_PRIORITY_BASE + N (N < VRDMA_MAX_VMKS), and the rtm_protocol marking
  * the routes and rules made by apply. */
@@ -77,6 +86,8 @@ enum vrdma_apply_object {
 	VRDMA_APPLY_OBJ_ADDRESS = 1,  /* an IPv4/IPv6 address on a netdev */
 	VRDMA_APPLY_OBJ_ROUTE = 2,    /* a route in a per-vmk table */
 	VRDMA_APPLY_OBJ_RULE = 3,     /* a "from <address> lookup <table>" rule */
+	VRDMA_APPLY_OBJ_SOFT_ADAPTER = 4, /* a soft RDMA adapter (rxe, siw) */
+	VRDMA_APPLY_OBJ_ROCE = 5,     /* an adapter port's rdma_cm RoCE default (configfs) */
 };
 
 /* How a vmk is carried by the kernel (see the table above). */
@@ -98,7 +109,9 @@ enum vrdma_apply_strategy {
  * needs is missing, -ENOLINK when a port group has no active uplink, -EBUSY
  * when a vmk's uplink is enslaved to a master, -EOPNOTSUPP for a
  * combination the realisation cannot carry, -EEXIST too when a per-vmk
- * routing table holds a route libvrdma did not make; the message on ctx
+ * routing table holds a route libvrdma did not make or a configured soft
+ * RDMA adapter's netdev already carries an adapter libvrdma did not create
+ * (-EOPNOTSUPP when the kernel lacks the soft adapter's type); the message on ctx
  * names the object.  Waits (up to 30 s, then -EBUSY) for the exclusive
  * apply lock, which the plan holds until executed or released; -errno when
  * the state directory cannot be created or the lock file opened.
@@ -151,7 +164,8 @@ int vrdma_apply_step_get_action(struct vrdma_apply_step *step);  /* enum vrdma_a
 int vrdma_apply_step_get_object(struct vrdma_apply_step *step);  /* enum vrdma_apply_object */
 /* The netdev concerned (for a route or rule: the vmk's netdev). */
 const char *vrdma_apply_step_get_ifname(struct vrdma_apply_step *step);
-/* "link", "mtu", "state", "mac", "address", "route", "rule". */
+/* "link", "mtu", "state", "mac", "address", "route", "rule", "soft-adapter",
+ * "roce_mode", "roce_tos". */
 const char *vrdma_apply_step_get_attribute(struct vrdma_apply_step *step);
 /* Values as text; -ENOENT for the old value of a create and the new value
  * of a delete. */
@@ -162,7 +176,7 @@ const char *vrdma_apply_step_get_description(struct vrdma_apply_step *step);
 
 /* Names, or NULL for a value out of range. */
 const char *vrdma_apply_action_to_string(int action);     /* "create", "modify", "delete" */
-const char *vrdma_apply_object_to_string(int object);     /* "link", "address", "route", "rule" */
+const char *vrdma_apply_object_to_string(int object);     /* "link", "address", "route", "rule", "soft-adapter", "roce" */
 const char *vrdma_apply_strategy_to_string(int strategy); /* "macvlan", "vlan+macvlan", "vlan", "uplink" */
 
 #ifdef __cplusplus

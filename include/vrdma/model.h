@@ -53,6 +53,7 @@ struct vrdma_config;
 struct vrdma_switch;
 struct vrdma_portgroup;
 struct vrdma_vmk;
+struct vrdma_soft_adapter;
 
 /* ---- documented limits --------------------------------------------------- */
 #define VRDMA_MAX_SWITCHES           64   /* switches per configuration */
@@ -68,6 +69,7 @@ struct vrdma_vmk;
 #define VRDMA_MTU_MAX              9000
 #define VRDMA_MTU_DEFAULT          1500
 #define VRDMA_VLAN_ID_TRUNK        4095   /* vSS "all VLANs" */
+#define VRDMA_MAX_SOFT_ADAPTERS      64   /* soft RDMA adapters per configuration */
 
 /* The configuration file's schema identifier ("schema" key). */
 #define VRDMA_CONFIG_SCHEMA "vrdma-config/1"
@@ -336,6 +338,109 @@ const char *vrdma_vmk_tag_to_string(unsigned int tag);
 /* Tag bit from "nvme-rdma" or an ESXi spelling ("NVMeRDMA"), case
  * insensitive; -EINVAL if unknown. */
 int vrdma_vmk_tag_from_string(const char *text);
+
+/* ---- soft RDMA adapters ---------------------------------------------------- */
+
+/*
+ * A soft RDMA adapter: "an adapter of type rxe (Soft-RoCE) or siw
+ * (soft-iWARP) on uplink vmnicN", what `rdma link add NAME type rxe netdev
+ * X` makes, gone at every reboot unless configured here.  At most one per
+ * uplink name (vmnic alias or netdev name, stored as given; apply also
+ * refuses two names of one netdev).  apply creates it as "vrdmasN" (see
+ * vrdma_apply(3)); the model does not require the uplink to serve a switch.
+ * Handles are borrowed from the configuration, like a vmk's.
+ */
+enum vrdma_soft_adapter_type {
+	VRDMA_SOFT_ADAPTER_RXE = 0,     /* "rxe": Soft-RoCE (rdma_rxe) */
+	VRDMA_SOFT_ADAPTER_SIW = 1,     /* "siw": soft-iWARP (siw) */
+};
+
+int vrdma_config_get_n_soft_adapters(struct vrdma_config *cfg);
+/* In the order added (or listed in the file). */
+int vrdma_config_get_soft_adapter(struct vrdma_config *cfg, unsigned int i,
+                                  struct vrdma_soft_adapter **ret);
+/* By uplink name, exactly as given when added; -ENOENT when none. */
+int vrdma_config_find_soft_adapter(struct vrdma_config *cfg, const char *uplink,
+                                   struct vrdma_soft_adapter **ret);
+/* -EEXIST when the uplink already has one, -ENOSPC past
+ * VRDMA_MAX_SOFT_ADAPTERS; ret may be NULL. */
+int vrdma_config_add_soft_adapter(struct vrdma_config *cfg, const char *uplink,
+                                  enum vrdma_soft_adapter_type type,
+                                  struct vrdma_soft_adapter **ret);
+
+struct vrdma_config *vrdma_soft_adapter_get_config(struct vrdma_soft_adapter *sa);
+/* Remove from the configuration and invalidate sa. */
+int vrdma_soft_adapter_remove(struct vrdma_soft_adapter *sa);
+/* The uplink name as given. */
+const char *vrdma_soft_adapter_get_uplink(struct vrdma_soft_adapter *sa);
+int vrdma_soft_adapter_get_type(struct vrdma_soft_adapter *sa); /* enum vrdma_soft_adapter_type */
+/* "rxe", "siw"; NULL out of range. */
+const char *vrdma_soft_adapter_type_to_string(int type);
+/* The type of "rxe" / "siw" (exact), -EINVAL otherwise. */
+int vrdma_soft_adapter_type_from_string(const char *text);
+
+/* ---- RoCE settings per adapter port ---------------------------------------- */
+
+/*
+ * rdma_cm's defaults for one port of an RDMA adapter: the RoCE mode (the
+ * GID type rdma_cm picks for connections that do not choose one: NVMe over
+ * RDMA, iSER, ...) and the ToS (DSCP << 2 | ECN) of its connections, both
+ * optional.  The adapter is named as given (device name "rxe0" or vmrdmaN
+ * alias) and resolved by apply, which writes them through rdma_cm's
+ * configfs (see vrdma_apply(3)).  At most one setting per adapter name and
+ * port.  Handles are borrowed from the configuration, like a vmk's.
+ */
+struct vrdma_roce_setting;
+
+#define VRDMA_MAX_ROCE_SETTINGS     256   /* settings per configuration */
+#define VRDMA_ROCE_PORT_MAX         255   /* port numbers 1..255 */
+#define VRDMA_ROCE_TOS_MAX          255   /* ToS 0..255 */
+#define VRDMA_ADAPTER_NAME_MAX       63   /* IB_DEVICE_NAME_MAX - 1 */
+
+enum vrdma_roce_mode {
+	VRDMA_ROCE_V1 = 0,              /* "v1": rdma_cm's "IB/RoCE v1" */
+	VRDMA_ROCE_V2 = 1,              /* "v2": rdma_cm's "RoCE v2" */
+};
+
+/* "v1", "v2"; NULL out of range. */
+const char *vrdma_roce_mode_to_string(int mode);
+/* The mode of "v1"/"v2" or rdma_cm's "IB/RoCE v1"/"RoCE v2" (case
+ * insensitive); -EINVAL otherwise. */
+int vrdma_roce_mode_from_string(const char *text);
+
+int vrdma_config_get_n_roce_settings(struct vrdma_config *cfg);
+/* In the order added (or listed in the file). */
+int vrdma_config_get_roce_setting(struct vrdma_config *cfg, unsigned int i,
+                                  struct vrdma_roce_setting **ret);
+/* By adapter name exactly as given and port number; -ENOENT when none. */
+int vrdma_config_find_roce_setting(struct vrdma_config *cfg, const char *adapter,
+                                   unsigned int port,
+                                   struct vrdma_roce_setting **ret);
+/* A setting with neither mode nor ToS.  adapter: 1-VRDMA_ADAPTER_NAME_MAX
+ * characters of [A-Za-z0-9_.:-]; port 1-VRDMA_ROCE_PORT_MAX (-ERANGE);
+ * -EEXIST when that adapter name and port have one, -ENOSPC past
+ * VRDMA_MAX_ROCE_SETTINGS; ret may be NULL. */
+int vrdma_config_add_roce_setting(struct vrdma_config *cfg, const char *adapter,
+                                  unsigned int port,
+                                  struct vrdma_roce_setting **ret);
+
+struct vrdma_config *vrdma_roce_setting_get_config(struct vrdma_roce_setting *rs);
+/* Remove from the configuration and invalidate rs. */
+int vrdma_roce_setting_remove(struct vrdma_roce_setting *rs);
+/* The adapter name as given. */
+const char *vrdma_roce_setting_get_adapter(struct vrdma_roce_setting *rs);
+/* The port number, 1..VRDMA_ROCE_PORT_MAX. */
+int vrdma_roce_setting_get_port(struct vrdma_roce_setting *rs);
+/* enum vrdma_roce_mode; -EINVAL for another value. */
+int vrdma_roce_setting_set_mode(struct vrdma_roce_setting *rs, int mode);
+int vrdma_roce_setting_clear_mode(struct vrdma_roce_setting *rs);
+/* -ENOENT when no mode is set. */
+int vrdma_roce_setting_get_mode(struct vrdma_roce_setting *rs, int *ret);
+/* 0..VRDMA_ROCE_TOS_MAX, else -ERANGE. */
+int vrdma_roce_setting_set_tos(struct vrdma_roce_setting *rs, int tos);
+int vrdma_roce_setting_clear_tos(struct vrdma_roce_setting *rs);
+/* -ENOENT when no ToS is set. */
+int vrdma_roce_setting_get_tos(struct vrdma_roce_setting *rs, unsigned int *ret);
 
 #ifdef __cplusplus
 }

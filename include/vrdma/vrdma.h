@@ -5,7 +5,7 @@
  * Conventions (all headers; HACKING.md in the source tree gives the rules
  * and their reasons):
  *  - every type is an opaque, forward-declared struct vrdma_*; only the
- *    context, host, configuration, bindings, apply plan and source are
+ *    context, host, configuration, bindings, apply plan, source, storage and monitor are
  *    reference counted (vrdma_<object>_ref()/_unref(); _unref() accepts
  *    NULL and returns NULL); every other handle and string is borrowed from
  *    the object it came from;
@@ -28,5 +28,6 @@
 #include <vrdma/model.h>
 #include <vrdma/apply.h>
 #include <vrdma/binding.h>
+#include <vrdma/monitor.h>
 
 #endif /* VRDMA_VRDMA_H */

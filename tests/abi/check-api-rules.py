@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-REFCOUNTED = {'ctx', 'host', 'config', 'bindings', 'apply_plan', 'source', 'storage'}
+REFCOUNTED = {'ctx', 'host', 'config', 'bindings', 'apply_plan', 'source', 'storage', 'monitor'}
 NAME_EXCEPTIONS = {'vrdma_version'}
 NULL_DOC = re.compile(r'NULL\s+(when|if|otherwise|until|unless|before)|\bor\s+NULL'
                       r'|may\s+be\s+NULL|NULL\s+for\s+none')

@@ -20,7 +20,7 @@ import sys
 LAYERS = {
     'core': (('ctx', 'util', 'json'), ()),
     'host': (('host', 'alias', 'snapshot'), ('core',)),
-    'model': (('model', 'switch', 'portgroup', 'vmk', 'config'), ('core',)),
+    'model': (('model', 'switch', 'portgroup', 'vmk', 'config', 'roce', 'soft'), ('core',)),
     'apply': (('apply',), ('core', 'host', 'model')),
     'binding': (('binding', 'initiator'), ('core', 'host', 'model', 'apply')),
 }

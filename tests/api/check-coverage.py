@@ -14,7 +14,7 @@ import os
 import re
 import sys
 
-HEADERS = ("core.h", "host.h", "model.h", "apply.h", "binding.h")
+HEADERS = ("core.h", "host.h", "model.h", "apply.h", "binding.h", "monitor.h")
 REASONS = {"direct", "nullonly", "kernel"}
 
 

@@ -12,7 +12,7 @@
  * errno only (ERR_NOCTX).
  *
  * Completeness: check-coverage.py (suite unit) lists every int function of
- * include/vrdma/{core,host,model,apply,binding}.h and fails unless each one
+ * include/vrdma/{core,host,model,apply,binding,monitor}.h and fails unless each one
  * is the first call of an ERR()/ERR_NOCTX() below or listed, with its
  * reason, in exempt[] at the end of this file.  A new public function must
  * get one or the other.
@@ -702,6 +702,74 @@ START_TEST(test_vmk)
 }
 END_TEST
 
+/* ---- RoCE settings per adapter port (issue 15) ------------------------------------------------ */
+
+START_TEST(test_roce)
+{
+	struct vrdma_ctx *ctx = new_ctx();
+	struct vrdma_config *cfg = load_cfg(ctx, CFG_RXE);
+	struct vrdma_roce_setting *rs;
+	unsigned int tos;
+	int mode;
+
+	ERR(ctx, vrdma_config_add_roce_setting(cfg, "rxe0", 0, &rs), -ERANGE, "adapter 'rxe0'",
+	    vrdma_config_add_roce_setting(cfg, "rxe0", 1, &rs));
+	ERR(ctx, vrdma_config_get_roce_setting(cfg, 1, &rs), -ENOENT, "RoCE setting",
+	    vrdma_config_get_roce_setting(cfg, 0, &rs));
+	ERR(ctx, vrdma_config_find_roce_setting(cfg, "rxe0", 2, &rs), -ENOENT, "adapter 'rxe0' port 2",
+	    vrdma_config_find_roce_setting(cfg, "rxe0", 1, &rs));
+	ERR(ctx, vrdma_roce_setting_set_mode(rs, 7), -EINVAL, "adapter 'rxe0' port 1",
+	    vrdma_roce_setting_set_mode(rs, VRDMA_ROCE_V1));
+	ERR(ctx, vrdma_roce_setting_set_tos(rs, 256), -ERANGE, "adapter 'rxe0' port 1",
+	    vrdma_roce_setting_set_tos(rs, 106));
+	ck_assert_int_eq(vrdma_roce_setting_clear_mode(rs), 0);
+	ck_assert_int_eq(vrdma_roce_setting_clear_tos(rs), 0);
+	ERR(ctx, vrdma_roce_setting_get_mode(rs, &mode), -ENOENT, "adapter 'rxe0' port 1",
+	    vrdma_roce_setting_set_mode(rs, VRDMA_ROCE_V2));
+	ERR(ctx, vrdma_roce_setting_get_tos(rs, &tos), -ENOENT, "adapter 'rxe0' port 1",
+	    vrdma_roce_setting_set_tos(rs, 0));
+	ck_assert_int_eq(vrdma_roce_setting_remove(NULL), -EINVAL);
+	OK(ctx, vrdma_roce_setting_remove(rs));
+	ERR_NOCTX(vrdma_roce_mode_from_string("v3"), -EINVAL, vrdma_roce_mode_from_string("v2"));
+
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	END_CHECKS();
+}
+END_TEST
+
+/* ---- soft RDMA adapters (issue 15) ----------------------------------------------------------- */
+
+START_TEST(test_soft)
+{
+	struct vrdma_ctx *ctx = new_ctx();
+	struct vrdma_config *cfg = load_cfg(ctx, CFG_RXE);
+	struct vrdma_soft_adapter *sa;
+
+	ERR(ctx, vrdma_config_add_soft_adapter(cfg, "bad name", VRDMA_SOFT_ADAPTER_RXE, &sa),
+	    -EINVAL, "soft adapter on uplink 'bad name'",
+	    vrdma_config_add_soft_adapter(cfg, "vmnic0", VRDMA_SOFT_ADAPTER_RXE, &sa));
+	ERR(ctx, vrdma_config_add_soft_adapter(cfg, "vmnic0", VRDMA_SOFT_ADAPTER_SIW, NULL),
+	    -EEXIST, "uplink 'vmnic0'",
+	    vrdma_config_add_soft_adapter(cfg, "vmnic1", VRDMA_SOFT_ADAPTER_SIW, NULL));
+	ERR(ctx, vrdma_config_get_soft_adapter(cfg, 2, &sa), -ENOENT, "soft adapter",
+	    vrdma_config_get_soft_adapter(cfg, 1, &sa));
+	ERR(ctx, vrdma_config_find_soft_adapter(cfg, "vmnic9", &sa), -ENOENT, "uplink 'vmnic9'",
+	    vrdma_config_find_soft_adapter(cfg, "vmnic0", &sa));
+	ck_assert_int_eq(vrdma_config_get_n_soft_adapters(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_config_get_n_soft_adapters(cfg), 2);
+	ck_assert_int_eq(vrdma_soft_adapter_get_type(NULL), -EINVAL);
+	ck_assert_int_eq(vrdma_soft_adapter_remove(NULL), -EINVAL);
+	OK(ctx, vrdma_soft_adapter_remove(sa));
+	ERR_NOCTX(vrdma_soft_adapter_type_from_string("roce"), -EINVAL,
+	          vrdma_soft_adapter_type_from_string("siw"));
+
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx);
+	END_CHECKS();
+}
+END_TEST
+
 /* ---- apply: what fails before the kernel ------------------------------------------------------ */
 
 START_TEST(test_apply)
@@ -967,7 +1035,73 @@ START_TEST(test_storage)
 }
 END_TEST
 
+/* The monitor on the live host (no root needed: its sockets only listen);
+ * set_config queues a BINDING_STATE event to read the getters on. */
+START_TEST(test_monitor)
+{
+	struct vrdma_ctx *ctx = new_ctx(), *ctx2 = new_ctx();
+	struct vrdma_config *cfg = load_cfg(ctx, CFG_RXE), *cfg2 = load_cfg(ctx2, CFG_RXE);
+	struct vrdma_monitor *mon = NULL, *mon2 = NULL;
+	struct vrdma_monitor_event *ev = NULL;
+	struct vrdma_bindings *b;
+	struct vrdma_diag *d;
+	const char *s;
+	unsigned int u;
+	int st;
+
+	ERR(ctx, vrdma_monitor_new(ctx, NULL, NULL), -EINVAL, "monitor",
+	    vrdma_monitor_new(ctx, NULL, &mon));
+	ERR(ctx, vrdma_monitor_new(ctx, cfg2, &mon2), -EINVAL, "another context",
+	    vrdma_monitor_get_bindings(mon, NULL) == -EINVAL ? vrdma_monitor_set_config(mon, NULL) : -1);
+	ERR(ctx, vrdma_monitor_get_bindings(mon, &b), -ENOENT, "monitor",
+	    vrdma_monitor_set_config(mon, cfg));
+	ERR(ctx, vrdma_monitor_set_config(mon, cfg2), -EINVAL, "another context",
+	    vrdma_monitor_get_bindings(mon, &b));
+	ERR(ctx, vrdma_monitor_receive(mon, NULL), -EINVAL, "monitor",
+	    vrdma_monitor_receive(mon, &ev));
+	ck_assert_int_eq(vrdma_monitor_event_get_type(ev), VRDMA_MONITOR_BINDING_STATE);
+	ERR(ctx, vrdma_monitor_event_get_adapter_name(ev, &s), -ENOENT, "binding-state",
+	    vrdma_monitor_event_get_vmk_name(ev, &s));
+	ERR(ctx, vrdma_monitor_event_get_old_adapter_name(ev, &s), -ENOENT, "old adapter",
+	    vrdma_monitor_event_get_new_state(ev, &st));
+	ERR(ctx, vrdma_monitor_event_get_port_number(ev, &u), -ENOENT, "port",
+	    vrdma_monitor_event_get_vmk_name(ev, &s));
+	ERR(ctx, vrdma_monitor_event_get_netdev_name(ev, NULL), -EINVAL, "no place",
+	    vrdma_monitor_event_get_vmk_name(ev, &s));
+	ERR(ctx, vrdma_monitor_event_get_vmk_name(ev, NULL), -EINVAL, "no place",
+	    vrdma_monitor_event_get_vmk_name(ev, &s));
+	ERR(ctx, vrdma_monitor_event_get_address(ev, &s), -ENOENT, "address",
+	    vrdma_monitor_event_get_diag(ev, &d));
+	ERR(ctx, vrdma_monitor_event_get_old_state(ev, &st), -ENOENT, "old state",
+	    vrdma_monitor_event_get_new_state(ev, &st));
+	ERR(ctx, vrdma_monitor_event_get_new_state(ev, NULL), -EINVAL, "new state",
+	    vrdma_monitor_event_get_new_state(ev, &st));
+	ERR(ctx, vrdma_monitor_event_get_old_gid_index(ev, &u), -ENOENT, "old GID",
+	    vrdma_monitor_event_get_new_state(ev, &st));
+	ERR(ctx, vrdma_monitor_event_get_new_gid_index(ev, &u), -ENOENT, "new GID",
+	    vrdma_monitor_event_get_new_state(ev, &st));
+	ERR(ctx, vrdma_monitor_event_get_diag(ev, NULL), -EINVAL, "finding",
+	    vrdma_monitor_event_get_diag(ev, &d));
+	ERR_NOCTX(vrdma_monitor_receive(NULL, &ev), -EINVAL, vrdma_monitor_get_bindings(mon, &b));
+
+	vrdma_monitor_unref(mon);
+	vrdma_config_unref(cfg2);
+	vrdma_config_unref(cfg);
+	vrdma_ctx_unref(ctx2);
+	vrdma_ctx_unref(ctx);
+	END_CHECKS();
+}
+END_TEST
+
 static const char *const exempt[][2] __attribute__((unused)) = {
+	{ "vrdma_config_get_n_roce_settings", "direct" },
+	{ "vrdma_roce_setting_get_port", "direct" },
+	{ "vrdma_roce_setting_clear_mode", "nullonly" },
+	{ "vrdma_roce_setting_clear_tos", "nullonly" },
+	{ "vrdma_roce_setting_remove", "nullonly" },
+	{ "vrdma_monitor_get_fd", "direct" },
+	{ "vrdma_monitor_event_get_type", "direct" },
+	{ "vrdma_monitor_event_get_source", "direct" },
 	{ "vrdma_adapter_get_n_ports", "direct" },
 	{ "vrdma_adapter_get_node_type", "direct" },
 	{ "vrdma_adapter_get_protocols", "direct" },
@@ -991,6 +1125,9 @@ static const char *const exempt[][2] __attribute__((unused)) = {
 	{ "vrdma_bindings_get_n_bindings", "direct" },
 	{ "vrdma_bindings_get_n_diags", "direct" },
 	{ "vrdma_config_get_n_switches", "direct" },
+	{ "vrdma_config_get_n_soft_adapters", "direct" },
+	{ "vrdma_soft_adapter_get_type", "direct" },
+	{ "vrdma_soft_adapter_remove", "nullonly" },
 	{ "vrdma_config_get_n_vmks", "direct" },
 	{ "vrdma_ctx_get_log_priority", "direct" },
 	{ "vrdma_ctx_get_n_rules", "direct" },
@@ -1068,11 +1205,14 @@ static Suite *make_errors_suite(void)
 	tcase_add_test(tc, test_config_switch);
 	tcase_add_test(tc, test_portgroup);
 	tcase_add_test(tc, test_vmk);
+	tcase_add_test(tc, test_roce);
+	tcase_add_test(tc, test_soft);
 	tcase_add_test(tc, test_apply);
 	tcase_add_test(tc, test_bindings);
 	tcase_add_test(tc, test_binding);
 	tcase_add_test(tc, test_source);
 	tcase_add_test(tc, test_storage);
+	tcase_add_test(tc, test_monitor);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1264,7 +1264,9 @@ START_TEST(test_args)
 	ck_assert_str_eq(vrdma_apply_strategy_to_string(VRDMA_APPLY_STRATEGY_VLAN), "vlan");
 	ck_assert_str_eq(vrdma_apply_object_to_string(VRDMA_APPLY_OBJ_RULE), "rule");
 	ck_assert_str_eq(vrdma_apply_object_to_string(VRDMA_APPLY_OBJ_ROUTE), "route");
-	ck_assert_ptr_null(vrdma_apply_object_to_string(4));
+	ck_assert_str_eq(vrdma_apply_object_to_string(VRDMA_APPLY_OBJ_SOFT_ADAPTER), "soft-adapter");
+	ck_assert_str_eq(vrdma_apply_object_to_string(VRDMA_APPLY_OBJ_ROCE), "roce");
+	ck_assert_ptr_null(vrdma_apply_object_to_string(VRDMA_APPLY_OBJ_ROCE + 1));
 	ck_assert_ptr_null(vrdma_apply_object_to_string(-1));
 	vrdma_ctx_unref(ctx);
 }

@@ -789,6 +789,70 @@ START_TEST(test_b045_quiet)
 }
 END_TEST
 
+/* B046 (fixture "rxe-rocev1": vmrdma0 port 1 configured to RoCE v1, by its
+ * alias): vmk1's addresses have only RoCE v2 GIDs there. */
+static void add_v1_gid(struct fx *f, int index, const char *ip)
+{
+	struct json_object *gids;
+
+	add_gid(f, "rxe0", index, ip, "ens1f0");
+	gids = jarr(jport(f, "rxe0"), "gids");
+	jset_str(json_object_array_get_idx(gids, json_object_array_length(gids) - 1), "type",
+	         "RoCE v1");
+}
+
+START_TEST(test_b046_triggers)
+{
+	struct fx f;
+
+	fx_load(&f, "rxe-rocev1");
+	compute(&f);
+	ck_assert_str_eq(codes(&f, "vmk1"), "B046,B046");
+	ck_assert_int_eq(state_of(&f, "vmk1"), VRDMA_BINDING_DEGRADED);
+	ck_assert_str_eq(codes(&f, "vmk2"), "");
+	fx_free(&f);
+}
+END_TEST
+
+/* Near misses: a RoCE v1 GID for each address; and the same setting as v2. */
+START_TEST(test_b046_quiet)
+{
+	struct vrdma_roce_setting *rs;
+	struct fx f;
+
+	fx_load(&f, "rxe-rocev1");
+	add_v1_gid(&f, 3, "192.168.50.11");
+	add_v1_gid(&f, 4, "fd00:50::11");
+	compute(&f);
+	ck_assert_str_eq(codes(&f, "vmk1"), "");
+	fx_free(&f);
+	fx_load(&f, "rxe-rocev1");
+	ck_assert_int_eq(vrdma_config_find_roce_setting(f.cfg, "vmrdma0", 1, &rs), 0);
+	ck_assert_int_eq(vrdma_roce_setting_set_mode(rs, VRDMA_ROCE_V2), 0);
+	compute(&f);
+	ck_assert_str_eq(codes(&f, "vmk1"), "");
+	fx_free(&f);
+}
+END_TEST
+
+/* B046 the other way: mode v2, one address with only a RoCE v1 GID (its v2
+ * GID gone: B041 as well, the root cause). */
+START_TEST(test_b046_v2)
+{
+	struct vrdma_roce_setting *rs;
+	struct fx f;
+
+	fx_load(&f, "rxe-rocev1");
+	ck_assert_int_eq(vrdma_config_find_roce_setting(f.cfg, "vmrdma0", 1, &rs), 0);
+	ck_assert_int_eq(vrdma_roce_setting_set_mode(rs, VRDMA_ROCE_V2), 0);
+	del_gid(&f, "rxe0", "192.168.50.11");
+	add_v1_gid(&f, 3, "192.168.50.11");
+	compute(&f);
+	ck_assert_str_eq(codes(&f, "vmk1"), "B041,B046");
+	fx_free(&f);
+}
+END_TEST
+
 /* B052: rxe1's netdev moved to another namespace. */
 START_TEST(test_b052_triggers)
 {
@@ -1694,6 +1758,8 @@ static Suite *make_binding_suite(void)
 	ADD_PAIR(b043);
 	ADD_PAIR(b044);
 	ADD_PAIR(b045);
+	ADD_PAIR(b046);
+	tcase_add_test(rules, test_b046_v2);
 	ADD_PAIR(b050);
 	ADD_PAIR(b051);
 	ADD_PAIR(b052);

@@ -422,6 +422,7 @@ static const struct {
 	{ "dup-uplink-alias", "$.netdevs[3].alias: duplicate alias \"vmnic1\" (also $.netdevs[2])" },
 	{ "gid-index-range", "$.adapters[0].ports[0].gids[7].index: 256 is out of range: expected 0..255 (gid_table_len 256)" },
 	{ "gid-index-negative", "$.adapters[0].ports[0].gids[0].index: -1 is out of range" },
+	{ "gid-table-empty", "$.adapters[0].ports[0].gids[0].index: 0 is out of range: the port has no GIDs (gid_table_len 0)" },
 	{ "schema-v2", "$.schema: unsupported schema \"vrdma-host/2\": expected \"vrdma-host/1\"" },
 	{ "schema-missing", "$.schema: missing member: expected a string" },
 	{ "missing-link-layer", "$.adapters[0].ports[0].link_layer: missing member" },

@@ -2,7 +2,7 @@
 /*
  * Stateful libFuzzer harness for the model: the input is a program, one
  * operation per step on one configuration, through the public API only
- * (add/remove switches, uplinks, port groups and vmks; MTUs, VLANs, teaming,
+ * (add/remove switches, uplinks, port groups, vmks and soft RDMA adapters; MTUs, VLANs, teaming,
  * MACs, addresses, gateways, tags; a reload through the loader).  Values come
  * from small pools with the edge cases in them: the other family's address,
  * the vmk's own address and its subnet's network and broadcast addresses as
@@ -266,7 +266,7 @@ static int step(struct vrdma_config **cfgp, struct prog *pr, unsigned int n, cha
 	const char *s1;
 	size_t na, ns;
 	char buf[64];
-	uint8_t op = next(pr) % 28;
+	uint8_t op = next(pr) % 30;
 
 	switch (op) {
 	case 0:
@@ -349,6 +349,16 @@ static int step(struct vrdma_config **cfgp, struct prog *pr, unsigned int n, cha
 		return (vmk = pick_vmk(cfg, pr)) ? vrdma_vmk_remove_tags(vmk, next(pr) & 0x1f) : 1;
 	case 26:
 		return bulk(cfg, pr, n, before);
+	case 27: /* soft RDMA adapters (issue 15): one per uplink, bad names, bad types */
+		return vrdma_config_add_soft_adapter(cfg, next(pr) & 1 ? PICK(pr, devices) : PICK(pr, names),
+		                                     (enum vrdma_soft_adapter_type)(next(pr) % 3), NULL);
+	case 28: {
+		struct vrdma_soft_adapter *sa;
+		int k = vrdma_config_get_n_soft_adapters(cfg);
+		if (k <= 0 || vrdma_config_get_soft_adapter(cfg, next(pr) % (unsigned int)k, &sa) < 0)
+			return 1;
+		return vrdma_soft_adapter_remove(sa);
+	}
 	default: {
 		/* continue on the configuration the loader builds from the text */
 		struct vrdma_config *again = NULL;

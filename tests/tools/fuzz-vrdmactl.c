@@ -264,6 +264,7 @@ static bool runnable(const struct vctl_cmd *c)
 {
 	static const char *const never[] = {
 		"apply", "host save", "nvme discover", "nvme connect", "nvme disconnect", "storage",
+		"monitor", /* waits for kernel events; --reapply applies */
 	};
 	size_t i, n;
 
