@@ -124,6 +124,25 @@ static bool device_present(struct vrdma_host *host, const char *dev)
 
 /* The number of configured uplinks `host` lacks; with `v`, each is named
  * on stderr. */
+/* Whether a switch of cfg names dev as one of its uplinks' devices. */
+static bool switch_names_device(struct vrdma_config *cfg, const char *dev)
+{
+	unsigned int s, u;
+
+	for (s = 0; s < (unsigned int)vrdma_config_get_n_switches(cfg); s++) {
+		struct vrdma_switch *sw;
+		if (vrdma_config_get_switch(cfg, s, &sw) < 0)
+			continue;
+		for (u = 0; u < (unsigned int)vrdma_switch_get_n_uplinks(sw); u++) {
+			const char *name, *d;
+			if (vrdma_switch_get_uplink(sw, u, &name) == 0 &&
+			    vrdma_switch_get_uplink_device(sw, name, &d) == 0 && strcmp(d, dev) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 static unsigned int missing_uplinks(struct vctl *v, struct vrdma_config *cfg,
                                     struct vrdma_host *host, long seconds)
 {
@@ -145,6 +164,21 @@ static unsigned int missing_uplinks(struct vctl *v, struct vrdma_config *cfg,
 				vctl_fail(v, 0, "uplink '%s' (switch '%s') did not appear within %ld s",
 				          dev, vrdma_switch_get_name(sw), seconds);
 		}
+	}
+	/* a soft adapter's uplink, whether or not a switch names it */
+	for (s = 0; s < (unsigned int)vrdma_config_get_n_soft_adapters(cfg); s++) {
+		struct vrdma_soft_adapter *sa;
+		const char *dev;
+		if (vrdma_config_get_soft_adapter(cfg, s, &sa) < 0)
+			continue;
+		dev = vrdma_soft_adapter_get_uplink(sa);
+		if (device_present(host, dev) || switch_names_device(cfg, dev))
+			continue;
+		missing++;
+		if (v)
+			vctl_fail(v, 0, "uplink '%s' (soft adapter %s) did not appear within %ld s", dev,
+			          vrdma_soft_adapter_type_to_string(vrdma_soft_adapter_get_type(sa)),
+			          seconds);
 	}
 	return missing;
 }

@@ -108,4 +108,26 @@ done
 # All present: --wait returns at once and the re-apply is a no-op.
 out=$("$vrdmactl" apply --wait 5) || fail "re-apply --wait 5"
 grep -q "applied 0 change(s) with 0 netlink message(s)" <<<"$out" || fail "re-apply: $out"
+
+# A soft adapter's uplink is waited for too, whether or not a switch names
+# it, and named once (eth4 is both a switch uplink and a soft adapter's).
+python3 - "$VRDMA_CONFIG" "$tmp/soft.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["switches"] = [{"name": "vSwitch4", "type": "standard", "ifname": "vsw4", "mtu": 1500,
+                  "uplinks": ["eth4"], "failover": {"active": ["eth4"], "standby": []},
+                  "portgroups": [{"name": "PG4", "vlan": 0}]}]
+d["vmks"] = []
+d["soft_adapters"] = [{"uplink": "eth4", "type": "rxe"}, {"uplink": "eth5", "type": "rxe"}]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+chmod 600 "$tmp/soft.json"
+before=$(links)
+rc=0; err=$("$vrdmactl" --config "$tmp/soft.json" apply --wait 1 2>&1 >/dev/null) || rc=$?
+echo "$err"
+[ $rc = 4 ] || fail "--wait 1 without the soft adapters' uplinks: exit $rc, want 4"
+grep -qxF "vrdmactl: apply: uplink 'eth5' (soft adapter rxe) did not appear within 1 s" <<<"$err" ||
+	fail "eth5 (soft adapter only) not named: $err"
+[ "$(grep -cF "'eth4'" <<<"$err")" = 1 ] || fail "eth4 not named exactly once: $err"
+[ "$before" = "$(links)" ] || fail "a timed-out apply changed the kernel"
 echo OK
