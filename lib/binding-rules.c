@@ -477,13 +477,17 @@ static void check_addresses(struct chk *c)
 	}
 }
 
+/* B012, at most once per vmk: against the first earlier vmk of another
+ * switch that shares a subnet with it (n findings, not n^2, for n vmks of
+ * one subnet split over two switches). */
 static void check_subnets(struct vrdma_bindings *b)
 {
 	unsigned int i, j, x, y;
 
 	for (j = 0; j < b->n; j++) {
 		struct vrdma_binding *bj = &b->items[j];
-		for (i = 0; i < j; i++) {
+		bool found = false;
+		for (i = 0; i < j && !found; i++) {
 			struct vrdma_binding *bi = &b->items[i];
 			if (!bi->sw || !bj->sw || bi->sw == bj->sw)
 				continue;
@@ -509,6 +513,7 @@ static void check_subnets(struct vrdma_bindings *b)
 					    vrdma_switch_get_name(bi->sw));
 					HINT(d, "put vmks of one subnet on one switch, or give each switch "
 					        "its own subnet");
+					found = true;
 					x = bi->n_addrs;
 					break;
 				}

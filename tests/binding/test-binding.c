@@ -719,6 +719,33 @@ START_TEST(test_b012_triggers)
 }
 END_TEST
 
+/* B012 once per vmk: vmk4 (vSwitch2) shares its subnet with vmk1 and vmk3,
+ * both on vSwitch1: one finding, not one per pair (n vmks, n findings). */
+START_TEST(test_b012_once_per_vmk)
+{
+	struct vrdma_portgroup *pg1 = NULL, *pg2 = NULL;
+	struct vrdma_vmk *v3 = NULL, *v4 = NULL;
+	struct fx f;
+
+	fx_load(&f, "rxe");
+	ck_assert_int_eq(vrdma_config_find_portgroup(f.cfg, "RDMA-PG", &pg1), 0);
+	ck_assert_int_eq(vrdma_config_find_portgroup(f.cfg, "RDMA-PG2", &pg2), 0);
+	ck_assert_int_eq(vrdma_config_add_vmk(f.cfg, "vmk3", pg1, &v3), 0);
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(v3, "192.168.50.13", 24), 0);
+	add_addr(&f, "ens1f0", "192.168.50.13", 24);
+	add_gid(&f, "rxe0", 5, "192.168.50.13", "ens1f0");
+	ck_assert_int_eq(vrdma_config_add_vmk(f.cfg, "vmk4", pg2, &v4), 0);
+	ck_assert_int_eq(vrdma_vmk_set_ipv4(v4, "192.168.50.14", 24), 0);
+	add_addr(&f, "ens1f1", "192.168.50.14", 24);
+	add_gid(&f, "rxe1", 5, "192.168.50.14", "ens1f1");
+	compute(&f);
+	ck_assert_str_eq(codes(&f, "vmk4"), "B012");
+	ck_assert(!has_code(&f, "vmk1", "B012"));
+	ck_assert(!has_code(&f, "vmk3", "B012"));
+	fx_free(&f);
+}
+END_TEST
+
 /* B012 near miss: different subnets (vmk2 in 192.168.51.0/24). */
 START_TEST(test_b012_quiet)
 {
@@ -1745,6 +1772,7 @@ static Suite *make_binding_suite(void)
 	ADD_PAIR(b010);
 	ADD_PAIR(b011);
 	ADD_PAIR(b012);
+	tcase_add_test(rules, test_b012_once_per_vmk);
 	ADD_PAIR(b013);
 	ADD_PAIR(b020);
 	ADD_PAIR(b021);
