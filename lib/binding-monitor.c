@@ -180,26 +180,34 @@ static void event_port(struct vrdma_monitor *mon, struct vrdma_monitor_event *ev
 
 /* ---- adapters and ports -------------------------------------------------------- */
 
-static bool same_adapter(struct vrdma_adapter *a, struct vrdma_adapter *b)
+/* Is b `a`?  pass 0: the same kernel index; pass 1 (a name match): when
+ * one of them has no index (a device only libibverbs listed), by name. */
+static bool same_adapter(struct vrdma_adapter *a, struct vrdma_adapter *b, int pass)
 {
 	unsigned int ia, ib;
+	bool ha = vrdma_adapter_get_kernel_index(a, &ia) == 0;
+	bool hb = vrdma_adapter_get_kernel_index(b, &ib) == 0;
 
-	if (vrdma_adapter_get_kernel_index(a, &ia) == 0 &&
-	    vrdma_adapter_get_kernel_index(b, &ib) == 0)
-		return ia == ib;
-	return strcmp(vrdma_adapter_get_name(a), vrdma_adapter_get_name(b)) == 0;
+	if (pass == 0)
+		return ha && hb && ia == ib;
+	return (!ha || !hb) && strcmp(vrdma_adapter_get_name(a), vrdma_adapter_get_name(b)) == 0;
 }
 
-/* The adapter of `other` that is `a` (by kernel index), NULL when none. */
+/* The adapter of `other` that is `a`, NULL when none: by kernel index
+ * (stable across renames, new on every registration), else by name for an
+ * adapter without one.  Two adapters with indexes never match by name: an
+ * adapter deleted and added again is a removal and an addition. */
 static struct vrdma_adapter *match_adapter(struct vrdma_host *other, struct vrdma_adapter *a)
 {
 	int n = vrdma_host_get_n_adapters(other);
 
-	for (int i = 0; i < n; i++) {
-		struct vrdma_adapter *b;
-		if (vrdma_host_get_adapter(other, (unsigned int)i, &b) == 0 && same_adapter(a, b))
-			return b;
-	}
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++) {
+			struct vrdma_adapter *b;
+			if (vrdma_host_get_adapter(other, (unsigned int)i, &b) == 0 &&
+			    same_adapter(a, b, pass))
+				return b;
+		}
 	return NULL;
 }
 

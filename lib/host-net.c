@@ -113,12 +113,17 @@ static void add_addr(struct nl_object *obj, void *data)
 	len = nl_addr_get_len(local);
 	if ((family == AF_INET && len != 4) || (family == AF_INET6 && len != 16))
 		return;
-	n = realloc(d->addrs, sizeof(*n) * (size_t)(d->n_addrs + 1));
-	if (!n) {
-		w->err = -ENOMEM;
-		return;
+	/* capacity doubles at each power of two: linear, not quadratic, in
+	 * the number of addresses (a netdev with thousands of them) */
+	if ((d->n_addrs & (d->n_addrs - 1)) == 0) {
+		n = realloc(d->addrs, sizeof(*n) * (size_t)(d->n_addrs ? d->n_addrs * 2 : 1));
+		if (!n) {
+			w->err = -ENOMEM;
+			return;
+		}
+		d->addrs = n;
 	}
-	d->addrs = n;
+	n = d->addrs;
 	x = &n[d->n_addrs++];
 	memset(x, 0, sizeof(*x));
 	x->family = family;

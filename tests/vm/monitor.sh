@@ -134,7 +134,9 @@ rdma -j dev show rxe1 >/dev/null 2>&1 && ok "rdma dev: rxe1 is back" || fail "rd
 # ---- 5. the uplink's PCI function removed and rescanned (a real hot-unplug) -----
 mark
 mac=$(cat /sys/class/net/ens1f0/address)
-pci=$(basename "$(readlink /sys/class/net/ens1f0/device)")
+# (device is the virtio device; its parent the PCI function)
+pci=$(basename "$(readlink -f /sys/class/net/ens1f0/device/..)")
+[ -e "/sys/bus/pci/devices/$pci/remove" ] || fail "no PCI function for ens1f0 ($pci)"
 echo 1 > "/sys/bus/pci/devices/$pci/remove"
 expect_event "ens1f0 detached (PCI remove)" '.type == "netdev-detached" and .netdev == "ens1f0"'
 expect_event "rxe0 removed with its netdev" '.type == "adapter-removed" and .adapter == "rxe0"'
@@ -155,7 +157,7 @@ expect_event "vmk1 bound after the hot-plug" '.type == "binding-state" and .vmk 
 wait_observed_bound && ok "hot-plugged uplink: bound (observers)" || fail "hot-plugged uplink: not bound"
 
 kill $mpid; wait $mpid 2>/dev/null; mpid=
-grep -c "reapply (trigger" "$tmp/err" | sed 's/^/applies: /'
+grep -c "reapply at" "$tmp/err" | sed "s/^/applies: /"
 grep "reapply" "$tmp/err"
 echo "--- monitor output"; cat "$tmp/out"
 echo "failures: $failures"
