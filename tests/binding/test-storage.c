@@ -65,6 +65,8 @@ static void fx_free(struct fx *f)
 	vrdma_ctx_unref(f->ctx);
 }
 
+#ifdef VRDMA_TEST_HOOKS
+/* JSON helpers of the hook tests (they change the snapshot's adapters). */
 static struct json_object *jnamed(struct json_object *arr, const char *key, const char *name)
 {
 	size_t i;
@@ -86,6 +88,7 @@ static struct json_object *jget(struct json_object *o, const char *key)
 	ck_assert_msg(json_object_object_get_ex(o, key, &v), "no key %s", key);
 	return v;
 }
+#endif
 
 /* Compute the bindings from the (changed) snapshot, then discover. */
 static struct vrdma_storage *discover(struct fx *f, unsigned int flags)
