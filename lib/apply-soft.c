@@ -49,23 +49,13 @@ struct soft_walk {
 	int err;
 };
 
-static int attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(attr);
-
-	if (type >= 0 && type < RDMA_NLDEV_ATTR_MAX)
-		tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static int dev_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[RDMA_NLDEV_ATTR_MAX] = { 0 };
 	struct soft_walk *w = data;
 	struct apply_rdev *d;
 
-	mnl_attr_parse(nlh, 0, attr_cb, tb);
+	mnl_attr_parse(nlh, 0, vrdma_rdmanl_attr_cb, tb);
 	if (!tb[RDMA_NLDEV_ATTR_DEV_NAME] || !tb[RDMA_NLDEV_ATTR_DEV_INDEX])
 		return MNL_CB_OK;
 	d = realloc(w->k->devs, sizeof(*d) * (w->k->n_devs + 1));
@@ -88,7 +78,7 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[RDMA_NLDEV_ATTR_MAX] = { 0 };
 	struct soft_walk *w = data;
 
-	mnl_attr_parse(nlh, 0, attr_cb, tb);
+	mnl_attr_parse(nlh, 0, vrdma_rdmanl_attr_cb, tb);
 	if (tb[RDMA_NLDEV_ATTR_NDEV_INDEX] && !w->dev->ndev_ifindex)
 		w->dev->ndev_ifindex = (int)mnl_attr_get_u32(tb[RDMA_NLDEV_ATTR_NDEV_INDEX]);
 	if (tb[RDMA_NLDEV_ATTR_NDEV_NAME] && !w->dev->ndev[0])

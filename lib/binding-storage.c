@@ -248,22 +248,12 @@ struct cm_walk {
 	const char *dev;               /* the device of the CM id dump */
 };
 
-static int collect_attr(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(attr);
-
-	if (type >= 0 && type < RDMA_NLDEV_ATTR_MAX)
-		tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static int dev_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[RDMA_NLDEV_ATTR_MAX] = { 0 };
 	struct cm_walk *w = data;
 
-	mnl_attr_parse(nlh, 0, collect_attr, tb);
+	mnl_attr_parse(nlh, 0, vrdma_rdmanl_attr_cb, tb);
 	if (!tb[RDMA_NLDEV_ATTR_DEV_NAME] || !tb[RDMA_NLDEV_ATTR_DEV_INDEX] ||
 	    w->n_devs >= ARRAY_SIZE(w->dev_index))
 		return MNL_CB_OK;
@@ -299,7 +289,7 @@ static void cm_entry(struct cm_walk *w, const struct nlattr *entry)
 	struct cm_rec *c;
 	int sport;
 
-	mnl_attr_parse_nested(entry, collect_attr, tb);
+	mnl_attr_parse_nested(entry, vrdma_rdmanl_attr_cb, tb);
 	if (!tb[RDMA_NLDEV_ATTR_RES_SRC_ADDR] || !tb[RDMA_NLDEV_ATTR_RES_DST_ADDR] ||
 	    !tb[RDMA_NLDEV_ATTR_RES_KERN_NAME])
 		return; /* a listener, or a user-space id */
@@ -319,7 +309,7 @@ static int cm_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[RDMA_NLDEV_ATTR_MAX] = { 0 };
 	const struct nlattr *e;
 
-	mnl_attr_parse(nlh, 0, collect_attr, tb);
+	mnl_attr_parse(nlh, 0, vrdma_rdmanl_attr_cb, tb);
 	if (!tb[RDMA_NLDEV_ATTR_RES_CM_ID])
 		return MNL_CB_OK;
 	mnl_attr_for_each_nested(e, tb[RDMA_NLDEV_ATTR_RES_CM_ID])

@@ -203,6 +203,11 @@ int vrdma_host_sysfs_adapters(struct vrdma_host *host);
 /* host-rdmanl.c: adapters and ports from RDMA netlink; 0 when the kernel
  * has no RDMA netlink. */
 int vrdma_host_rdmanl_discover(struct vrdma_host *host);
+/* libmnl attribute callback for RDMA netlink (nldev) messages: stores each
+ * attribute of type < RDMA_NLDEV_ATTR_MAX in the table `data` (const struct
+ * nlattr *tb[RDMA_NLDEV_ATTR_MAX]); shared by every RDMA netlink reader. */
+struct nlattr;
+int vrdma_rdmanl_attr_cb(const struct nlattr *attr, void *data);
 /* host-verbs.c: attributes and GID tables from libibverbs. */
 int vrdma_host_verbs_discover(struct vrdma_host *host, unsigned int flags);
 /* alias.c */

@@ -24,7 +24,7 @@ struct nl_walk {
 	int err;
 };
 
-static int collect_attr(const struct nlattr *attr, void *data)
+int vrdma_rdmanl_attr_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr **tb = data;
 	int type = mnl_attr_get_type(attr);
@@ -42,7 +42,7 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 	const char *name;
 	int r;
 
-	mnl_attr_parse(nlh, 0, collect_attr, tb);
+	mnl_attr_parse(nlh, 0, vrdma_rdmanl_attr_cb, tb);
 	if (!tb[RDMA_NLDEV_ATTR_DEV_NAME] || !tb[RDMA_NLDEV_ATTR_DEV_INDEX])
 		return MNL_CB_OK;
 	name = mnl_attr_get_str(tb[RDMA_NLDEV_ATTR_DEV_NAME]);
@@ -81,7 +81,7 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	struct vrdma_port *p;
 	int num, r;
 
-	mnl_attr_parse(nlh, 0, collect_attr, tb);
+	mnl_attr_parse(nlh, 0, vrdma_rdmanl_attr_cb, tb);
 	if (!tb[RDMA_NLDEV_ATTR_PORT_INDEX])
 		return MNL_CB_OK;
 	num = (int)mnl_attr_get_u32(tb[RDMA_NLDEV_ATTR_PORT_INDEX]);
