@@ -18,6 +18,8 @@
 #   4. rxe1 renamed rxe9 and back      -> adapter-renamed (old and new name)
 #   5. ens1f0's PCI function removed   -> netdev-detached ens1f0, adapter-removed rxe0;
 #      and rescanned (+ rxe0 re-added)    netdev-attached, adapter-added, bound again
+#   6. 192.0.2.11 re-added after an    -> gid-changed 192.0.2.11 with sysfs's old and
+#      extra address (GID re-ordering)    new index; vmknic list: new index, bound
 set -u
 vrdmactl=$(realpath "$1")
 [ "${VRDMA_VM:-}" = 1 ] || { echo "not in the VM guest; skipped"; exit 77; }
@@ -155,6 +157,50 @@ rdma link add rxe0 type rxe netdev ens1f0
 expect_event "rxe0 added on the rescanned NIC" '.type == "adapter-added" and .adapter == "rxe0"'
 expect_event "vmk1 bound after the hot-plug" '.type == "binding-state" and .vmk == "vmk1" and .new_state == "bound"' 60
 wait_observed_bound && ok "hot-plugged uplink: bound (observers)" || fail "hot-plugged uplink: not bound"
+
+# ---- 6. GID re-ordering: the vmk's address moves to another GID index -----------
+# 192.0.2.11 removed, an extra address (another subnet, not the vmk's) added
+# first so that it takes the freed GID slots, then 192.0.2.11 added again:
+# the kernel's GID work is ordered, so 192.0.2.11 lands on another index.
+mark
+extra=198.51.100.99/24
+old=$(sysfs_gid_index rxe0 192.0.2.11)
+ip -batch - <<EOF
+addr del 192.0.2.11/24 dev ens1f0
+addr add $extra dev ens1f0
+addr add 192.0.2.11/24 dev ens1f0
+EOF
+new=
+for _ in $(seq 100); do
+	new=$(sysfs_gid_index rxe0 192.0.2.11)
+	[ -n "$new" ] && [ "$new" != "$old" ] && break
+	sleep 0.1
+done
+xg=$(sysfs_gid_index rxe0 "${extra%/*}")
+echo "sysfs: 192.0.2.11 RoCE v2 GID index ${old:-none} -> ${new:-none}, ${extra%/*} at ${xg:-none}"
+if [ -n "$old" ] && [ -n "$new" ] && [ "$old" != "$new" ]; then
+	ok "sysfs: GID of 192.0.2.11 moved $old -> $new"
+	# one event old -> new, or the removal (old -> none) and the addition (none -> new)
+	sel='.type == "gid-changed" and .vmk == "vmk1" and .address == "192.0.2.11"'
+	expect_event "GID event 192.0.2.11 from index $old" "$sel and .old_gid_index == $old"
+	expect_event "GID event 192.0.2.11 to index $new" "$sel and .new_gid_index == $new" 60
+	wait_event "$sel and .old_gid_index != null and .new_gid_index != null" 1 >/dev/null &&
+		ok "a single move event" || ok "removal and addition events"
+else
+	fail "sysfs: GID of 192.0.2.11 did not move (${old:-none} -> ${new:-none})"
+fi
+# the binding's view: the new index, and bound (again, after --reapply if needed)
+vl=
+for _ in $(seq 150); do
+	vl=$("$vrdmactl" rdma device vmknic list -j 2>/dev/null)
+	jq -e --argjson n "${new:-null}" '.[] | select(.vmknic == "vmk1") | .state == "bound" and
+		([.addresses[] | select(.address == "192.0.2.11") | .gid_index] == [$n])' <<<"$vl" >/dev/null && break
+	vl=; sleep 0.2
+done
+[ -n "$vl" ] && ok "vmknic list: vmk1 bound, 192.0.2.11 at GID index $new" ||
+	fail "vmknic list: vmk1 not bound at GID index ${new:-none}: $("$vrdmactl" rdma device vmknic list -j 2>&1)"
+wait_observed_bound && ok "GID re-ordering: bound (observers)" || fail "GID re-ordering: not bound (observers)"
+ip addr del "$extra" dev ens1f0 2>/dev/null
 
 kill $mpid; wait $mpid 2>/dev/null; mpid=
 grep -c "reapply at" "$tmp/err" | sed "s/^/applies: /"
