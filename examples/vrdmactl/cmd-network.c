@@ -185,74 +185,6 @@ static int parse_opts(struct vctl *v, int argc, char **argv, const char *allowed
 
 /* ---- configuration file ---------------------------------------------------- */
 
-static int cfg_open(struct vctl *v, struct vrdma_config **cfg)
-{
-	int r = vrdma_config_load(v->ctx, NULL, cfg);
-
-	if (r == -ENOENT)
-		r = vrdma_config_new(v->ctx, cfg);
-	if (r < 0)
-		return vctl_fail(v, r, "cannot load configuration %s",
-		                 vrdma_ctx_get_config_path(v->ctx));
-	return 0;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char buf[PATH_MAX], *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/* Save (creating the file's directory if needed) and release. */
-static int cfg_commit(struct vctl *v, struct vrdma_config *cfg)
-{
-	const char *p;
-	char path[PATH_MAX], dir[PATH_MAX], *slash;
-	int r;
-
-	/* a copy: the configuration's path goes with its last reference */
-	if (vrdma_config_get_path(cfg, &p) < 0)
-		p = vrdma_ctx_get_config_path(v->ctx);
-	snprintf(path, sizeof(path), "%s", p);
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		r = mkdir_p(dir);
-		if (r < 0) {
-			vrdma_config_unref(cfg);
-			return vctl_fail(v, r, "cannot create directory %s", dir);
-		}
-	}
-	r = vrdma_config_save(cfg, NULL);
-	vrdma_config_unref(cfg);
-	if (r < 0)
-		return vctl_fail(v, r, "cannot save configuration %s", path);
-	return VCTL_EXIT_OK;
-}
-
-/* Fail with the library's message (it names object and rule). */
-static int lib_fail(struct vctl *v, struct vrdma_config *cfg, int r)
-{
-	vctl_fail(v, 0, "%s", vrdma_ctx_get_error(v->ctx)[0] ? vrdma_ctx_get_error(v->ctx) :
-	                                                     strerror(-r));
-	vrdma_config_unref(cfg);
-	return VCTL_EXIT_FAILURE;
-}
-
 /* A "network vswitch dvs ..." command (else "... standard ..." or a vmk's). */
 static bool is_dvs(const struct vctl *v)
 {
@@ -298,7 +230,7 @@ static int cfg_fail(struct vctl *v, struct vrdma_config *cfg, int r)
 		vrdma_config_unref(cfg);
 		return VCTL_EXIT_FAILURE;
 	}
-	return lib_fail(v, cfg, r);
+	return vctl_cfg_fail(v, cfg, r);
 }
 
 /* Run a lookup/mutation; on failure report and return the exit code. */
@@ -313,7 +245,7 @@ static int cfg_fail(struct vctl *v, struct vrdma_config *cfg, int r)
 static int open_sw(struct vctl *v, const struct opts *o, struct vrdma_config **cfg,
                    struct vrdma_switch **sw)
 {
-	int r = cfg_open(v, cfg);
+	int r = vctl_cfg_open(v, true, cfg);
 
 	if (r)
 		return r;
@@ -325,7 +257,7 @@ static int open_sw(struct vctl *v, const struct opts *o, struct vrdma_config **c
 static int open_pg(struct vctl *v, const struct opts *o, struct vrdma_config **cfg,
                    struct vrdma_portgroup **pg)
 {
-	int r = cfg_open(v, cfg);
+	int r = vctl_cfg_open(v, true, cfg);
 
 	if (r)
 		return r;
@@ -337,7 +269,7 @@ static int open_pg(struct vctl *v, const struct opts *o, struct vrdma_config **c
 static int open_vmk(struct vctl *v, const struct opts *o, struct vrdma_config **cfg,
                     struct vrdma_vmk **vmk)
 {
-	int r = cfg_open(v, cfg);
+	int r = vctl_cfg_open(v, true, cfg);
 
 	if (r)
 		return r;
@@ -372,7 +304,7 @@ static int cmd_sw_add(struct vctl *v, int argc, char **argv)
 	int r, k;
 
 	if ((r = parse_opts(v, argc, argv, dvs ? "vmFn" : "vmF", "v", &o)) ||
-	    (r = cfg_open(v, &cfg)))
+	    (r = vctl_cfg_open(v, true, &cfg)))
 		return r;
 	TRY(vrdma_config_add_switch(cfg, o.v, dvs ? VRDMA_SWITCH_DISTRIBUTED : VRDMA_SWITCH_STANDARD,
 	                            o.ifname, &sw));
@@ -386,7 +318,7 @@ static int cmd_sw_add(struct vctl *v, int argc, char **argv)
 			TRY(vrdma_switch_add_uplink(sw, name));
 		}
 	}
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_sw_remove(struct vctl *v, int argc, char **argv)
@@ -399,7 +331,7 @@ static int cmd_sw_remove(struct vctl *v, int argc, char **argv)
 	if ((r = parse_opts(v, argc, argv, "v", "v", &o)) || (r = open_sw(v, &o, &cfg, &sw)))
 		return r;
 	TRY(vrdma_switch_remove(sw));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_sw_set(struct vctl *v, int argc, char **argv)
@@ -419,7 +351,7 @@ static int cmd_sw_set(struct vctl *v, int argc, char **argv)
 		TRY(vrdma_switch_set_mtu(sw, o.m));
 	if (o.ifname)
 		TRY(vrdma_switch_set_ifname(sw, o.ifname));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 /* The failover order of the port group pg when given, else of the switch sw. */
@@ -477,7 +409,7 @@ static int cmd_sw_list(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r, i, k, n;
 
-	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
+	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = vctl_cfg_open(v, true, &cfg)))
 		return r;
 	vctl_list_begin(v, &l, hdr, 7);
 	n = vrdma_config_get_n_switches(cfg);
@@ -560,7 +492,7 @@ static int cmd_uplink(struct vctl *v, int argc, char **argv)
 		return r;
 	TRY(add ? vrdma_switch_add_uplink(sw, dvs ? o.U : o.u) :
 	          vrdma_switch_remove_uplink(sw, dvs ? o.U : o.u));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_dvs_uplink_set(struct vctl *v, int argc, char **argv)
@@ -577,7 +509,7 @@ static int cmd_dvs_uplink_set(struct vctl *v, int argc, char **argv)
 	if ((r = open_sw(v, &o, &cfg, &sw)))
 		return r;
 	TRY(vrdma_switch_set_uplink_device(sw, o.U, o.unmap ? NULL : o.u));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 /* "... portgroup policy failover ...": the port group's policy, else the switch's. */
@@ -625,7 +557,7 @@ static int cmd_failover_set(struct vctl *v, int argc, char **argv)
 			TRY(find_sw(v, cfg, vrdma_switch_get_name(sw), &sw));
 		if (o.use_vswitch) {
 			TRY(vrdma_portgroup_clear_failover(pg));
-			return cfg_commit(v, cfg);
+			return vctl_cfg_commit(v, cfg);
 		}
 	}
 	abuf = o.a ? strdup(o.a) : NULL;
@@ -649,8 +581,8 @@ static int cmd_failover_set(struct vctl *v, int argc, char **argv)
 	free(abuf);
 	free(sbuf);
 	if (r < 0)
-		return lib_fail(v, cfg, r);
-	return cfg_commit(v, cfg);
+		return vctl_cfg_fail(v, cfg, r);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_failover_get(struct vctl *v, int argc, char **argv)
@@ -735,7 +667,7 @@ static int cmd_pg_add(struct vctl *v, int argc, char **argv)
 		return r;
 	TRY(vrdma_switch_add_portgroup(sw, o.p, &pg));
 	TRY(set_vlan(pg, &o));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_pg_remove(struct vctl *v, int argc, char **argv)
@@ -748,7 +680,7 @@ static int cmd_pg_remove(struct vctl *v, int argc, char **argv)
 	if ((r = parse_opts(v, argc, argv, "vp", "p", &o)) || (r = open_pg(v, &o, &cfg, &pg)))
 		return r;
 	TRY(vrdma_portgroup_remove(pg));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_pg_set(struct vctl *v, int argc, char **argv)
@@ -766,7 +698,7 @@ static int cmd_pg_set(struct vctl *v, int argc, char **argv)
 	if ((r = open_pg(v, &o, &cfg, &pg)))
 		return r;
 	TRY(set_vlan(pg, &o));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_pg_list(struct vctl *v, int argc, char **argv)
@@ -779,7 +711,7 @@ static int cmd_pg_list(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r, i, k;
 
-	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
+	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = vctl_cfg_open(v, true, &cfg)))
 		return r;
 	vctl_list_begin(v, &l, hdr, 5);
 	for (i = 0; i < vrdma_config_get_n_switches(cfg); i++) {
@@ -846,7 +778,7 @@ static int cmd_if_add(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r;
 
-	if ((r = parse_opts(v, argc, argv, "ipvmM", "p", &o)) || (r = cfg_open(v, &cfg)))
+	if ((r = parse_opts(v, argc, argv, "ipvmM", "p", &o)) || (r = vctl_cfg_open(v, true, &cfg)))
 		return r;
 	TRY(vmk_portgroup(cfg, &o, &pg));
 	TRY(vrdma_config_add_vmk(cfg, o.i, pg, &vmk));
@@ -859,7 +791,7 @@ static int cmd_if_add(struct vctl *v, int argc, char **argv)
 		char name[64];
 
 		snprintf(name, sizeof(name), "%s", vrdma_vmk_get_name(vmk));
-		r = cfg_commit(v, cfg);
+		r = vctl_cfg_commit(v, cfg);
 		if (r != VCTL_EXIT_OK)
 			return r;
 		if (v->json) {
@@ -885,7 +817,7 @@ static int cmd_if_remove(struct vctl *v, int argc, char **argv)
 	if ((r = parse_opts(v, argc, argv, "i", "i", &o)) || (r = open_vmk(v, &o, &cfg, &vmk)))
 		return r;
 	TRY(vrdma_vmk_remove(vmk));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_if_set(struct vctl *v, int argc, char **argv)
@@ -913,7 +845,7 @@ static int cmd_if_set(struct vctl *v, int argc, char **argv)
 		TRY(vrdma_vmk_set_mtu(vmk, o.m));
 	if (o.M)
 		TRY(vrdma_vmk_set_mac(vmk, strcmp(o.M, "auto") == 0 ? NULL : o.M));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 /* "-N 255.255.255.0" or "-N /24" or "-N 24"; or ADDR/PREFIX in -I. */
@@ -1000,7 +932,7 @@ static int cmd_ipv4_set(struct vctl *v, int argc, char **argv)
 		if (o.g)
 			TRY(vrdma_vmk_set_gateway(vmk, o.g));
 	}
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_ipv6_set(struct vctl *v, int argc, char **argv)
@@ -1022,7 +954,7 @@ static int cmd_ipv6_set(struct vctl *v, int argc, char **argv)
 		TRY(vrdma_vmk_set_gateway(vmk, o.g));
 	else
 		TRY(vrdma_vmk_clear_gateway(vmk, AF_INET6));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 /* The prefix length vmk has for addr, -ENOENT when addr is none of its addresses. */
@@ -1078,7 +1010,7 @@ static int cmd_ipv6_addr(struct vctl *v, int argc, char **argv)
 		}
 		TRY(vrdma_vmk_remove_ipv6(vmk, addr));
 	}
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_tag(struct vctl *v, int argc, char **argv)
@@ -1098,7 +1030,7 @@ static int cmd_tag(struct vctl *v, int argc, char **argv)
 		return r;
 	TRY(add ? vrdma_vmk_add_tags(vmk, (unsigned int)bit) :
 	          vrdma_vmk_remove_tags(vmk, (unsigned int)bit));
-	return cfg_commit(v, cfg);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static void tags_text(int tags, char *buf, size_t len, struct json_object *arr)
@@ -1150,7 +1082,7 @@ static int cmd_if_list(struct vctl *v, int argc, char **argv)
 	struct opts o;
 	int r, i, k;
 
-	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = cfg_open(v, &cfg)))
+	if ((r = parse_opts(v, argc, argv, "", "", &o)) || (r = vctl_cfg_open(v, true, &cfg)))
 		return r;
 	vctl_list_begin(v, &l, hdr, 8);
 	for (i = 0; i < vrdma_config_get_n_vmks(cfg); i++) {

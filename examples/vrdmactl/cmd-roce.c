@@ -93,48 +93,6 @@ static int roce_opts(struct vctl *v, int argc, char **argv, bool set, struct roc
 	return 0;
 }
 
-static int roce_cfg_open(struct vctl *v, bool create, struct vrdma_config **cfg)
-{
-	int r = vrdma_config_load(v->ctx, NULL, cfg);
-
-	if (r == -ENOENT && create)
-		r = vrdma_config_new(v->ctx, cfg);
-	if (r < 0)
-		return vctl_fail(v, r, "cannot load configuration %s",
-		                 vrdma_ctx_get_config_path(v->ctx));
-	return 0;
-}
-
-static int roce_cfg_commit(struct vctl *v, struct vrdma_config *cfg)
-{
-	char path[PATH_MAX], *slash;
-	const char *p;
-	int r;
-
-	if (vrdma_config_get_path(cfg, &p) < 0)
-		p = vrdma_ctx_get_config_path(v->ctx);
-	snprintf(path, sizeof(path), "%s", p);
-	slash = strrchr(path, '/');
-	if (slash && slash != path) {
-		*slash = '\0';
-		(void)mkdir(path, 0755);
-		*slash = '/';
-	}
-	r = vrdma_config_save(cfg, NULL);
-	vrdma_config_unref(cfg);
-	if (r < 0)
-		return vctl_fail(v, r, "cannot save configuration %s", path);
-	return VCTL_EXIT_OK;
-}
-
-static int roce_lib_fail(struct vctl *v, struct vrdma_config *cfg, int r)
-{
-	vctl_fail(v, 0, "%s", vrdma_ctx_get_error(v->ctx)[0] ? vrdma_ctx_get_error(v->ctx) :
-	                                                     strerror(-r));
-	vrdma_config_unref(cfg);
-	return VCTL_EXIT_FAILURE;
-}
-
 static int cmd_roce_set(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_roce_setting *rs;
@@ -144,7 +102,7 @@ static int cmd_roce_set(struct vctl *v, int argc, char **argv)
 
 	if ((r = roce_opts(v, argc, argv, true, &o)))
 		return r;
-	if ((r = roce_cfg_open(v, true, &cfg)))
+	if ((r = vctl_cfg_open(v, true, &cfg)))
 		return r;
 	r = vrdma_config_find_roce_setting(cfg, o.dev, o.port, &rs);
 	if (r == -ENOENT)
@@ -154,8 +112,8 @@ static int cmd_roce_set(struct vctl *v, int argc, char **argv)
 	if (r == 0 && o.tos >= 0)
 		r = vrdma_roce_setting_set_tos(rs, o.tos);
 	if (r < 0)   /* nothing is saved: the file stays as it was */
-		return roce_lib_fail(v, cfg, r);
-	return roce_cfg_commit(v, cfg);
+		return vctl_cfg_fail(v, cfg, r);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_roce_clear(struct vctl *v, int argc, char **argv)
@@ -168,7 +126,7 @@ static int cmd_roce_clear(struct vctl *v, int argc, char **argv)
 
 	if ((r = roce_opts(v, argc, argv, false, &o)))
 		return r;
-	if ((r = roce_cfg_open(v, false, &cfg)))
+	if ((r = vctl_cfg_open(v, false, &cfg)))
 		return r;
 	r = vrdma_config_find_roce_setting(cfg, o.dev, o.port, &rs);
 	if (r == 0 && o.clear_mode)
@@ -179,8 +137,8 @@ static int cmd_roce_clear(struct vctl *v, int argc, char **argv)
 	    vrdma_roce_setting_get_tos(rs, &tos) == -ENOENT)
 		r = vrdma_roce_setting_remove(rs);  /* nothing left to set */
 	if (r < 0)
-		return roce_lib_fail(v, cfg, r);
-	return roce_cfg_commit(v, cfg);
+		return vctl_cfg_fail(v, cfg, r);
+	return vctl_cfg_commit(v, cfg);
 }
 
 /* ---- live values ----------------------------------------------------------- */

@@ -50,49 +50,6 @@ static int soft_opts(struct vctl *v, int argc, char **argv, bool with_type,
 	return 0;
 }
 
-static int soft_cfg_open(struct vctl *v, bool create, struct vrdma_config **cfg)
-{
-	int r = vrdma_config_load(v->ctx, NULL, cfg);
-
-	if (r == -ENOENT && create)
-		r = vrdma_config_new(v->ctx, cfg);
-	if (r < 0)
-		return vctl_fail(v, r, "cannot load configuration %s",
-		                 vrdma_ctx_get_config_path(v->ctx));
-	return 0;
-}
-
-/* Save (creating the file's directory, one level, if needed) and release. */
-static int soft_cfg_commit(struct vctl *v, struct vrdma_config *cfg)
-{
-	char path[PATH_MAX], *slash;
-	const char *p;
-	int r;
-
-	if (vrdma_config_get_path(cfg, &p) < 0)
-		p = vrdma_ctx_get_config_path(v->ctx);
-	snprintf(path, sizeof(path), "%s", p);
-	slash = strrchr(path, '/');
-	if (slash && slash != path) {
-		*slash = '\0';
-		(void)mkdir(path, 0755); /* save reports a missing directory */
-		*slash = '/';
-	}
-	r = vrdma_config_save(cfg, NULL);
-	vrdma_config_unref(cfg);
-	if (r < 0)
-		return vctl_fail(v, r, "cannot save configuration %s", path);
-	return VCTL_EXIT_OK;
-}
-
-static int soft_lib_fail(struct vctl *v, struct vrdma_config *cfg, int r)
-{
-	vctl_fail(v, 0, "%s", vrdma_ctx_get_error(v->ctx)[0] ? vrdma_ctx_get_error(v->ctx) :
-	                                                     strerror(-r));
-	vrdma_config_unref(cfg);
-	return VCTL_EXIT_FAILURE;
-}
-
 static int cmd_soft_add(struct vctl *v, int argc, char **argv)
 {
 	struct vrdma_config *cfg;
@@ -101,12 +58,12 @@ static int cmd_soft_add(struct vctl *v, int argc, char **argv)
 
 	if ((r = soft_opts(v, argc, argv, true, &uplink, &type)))
 		return r;
-	if ((r = soft_cfg_open(v, true, &cfg)))
+	if ((r = vctl_cfg_open(v, true, &cfg)))
 		return r;
 	r = vrdma_config_add_soft_adapter(cfg, uplink, (enum vrdma_soft_adapter_type)type, NULL);
 	if (r < 0)
-		return soft_lib_fail(v, cfg, r);
-	return soft_cfg_commit(v, cfg);
+		return vctl_cfg_fail(v, cfg, r);
+	return vctl_cfg_commit(v, cfg);
 }
 
 static int cmd_soft_remove(struct vctl *v, int argc, char **argv)
@@ -118,14 +75,14 @@ static int cmd_soft_remove(struct vctl *v, int argc, char **argv)
 
 	if ((r = soft_opts(v, argc, argv, false, &uplink, &type)))
 		return r;
-	if ((r = soft_cfg_open(v, false, &cfg)))
+	if ((r = vctl_cfg_open(v, false, &cfg)))
 		return r;
 	r = vrdma_config_find_soft_adapter(cfg, uplink, &sa);
 	if (r == 0)
 		r = vrdma_soft_adapter_remove(sa);
 	if (r < 0)
-		return soft_lib_fail(v, cfg, r);
-	return soft_cfg_commit(v, cfg);
+		return vctl_cfg_fail(v, cfg, r);
+	return vctl_cfg_commit(v, cfg);
 }
 
 /* The live RDMA adapter on the uplink's netdev, or NULL. */

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vrdmactl: helpers shared by the command groups (host, options, output). */
+#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vrdmactl.h"
 
@@ -269,4 +272,72 @@ void vctl_log_line(const char *fn, const char *format, va_list args)
 	vctl_fputs(msg ? msg : format, false, stderr);
 	fputc('\n', stderr);
 	free(msg);
+}
+
+/* ---- the configuration file ---------------------------------------------- */
+
+int vctl_cfg_open(struct vctl *v, bool create, struct vrdma_config **cfg)
+{
+	int r = vrdma_config_load(v->ctx, NULL, cfg);
+
+	if (r == -ENOENT && create)
+		r = vrdma_config_new(v->ctx, cfg);
+	if (r < 0)
+		return vctl_fail(v, r, "cannot load configuration %s",
+		                 vrdma_ctx_get_config_path(v->ctx));
+	return 0;
+}
+
+int vctl_cfg_fail(struct vctl *v, struct vrdma_config *cfg, int r)
+{
+	vctl_fail(v, 0, "%s", vrdma_ctx_get_error(v->ctx)[0] ? vrdma_ctx_get_error(v->ctx) :
+	                                                     strerror(-r));
+	vrdma_config_unref(cfg);
+	return VCTL_EXIT_FAILURE;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char buf[PATH_MAX], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int vctl_cfg_commit(struct vctl *v, struct vrdma_config *cfg)
+{
+	const char *p;
+	char path[PATH_MAX], dir[PATH_MAX], *slash;
+	int r;
+
+	/* a copy: the configuration's path goes with its last reference */
+	if (vrdma_config_get_path(cfg, &p) < 0)
+		p = vrdma_ctx_get_config_path(v->ctx);
+	snprintf(path, sizeof(path), "%s", p);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		r = mkdir_p(dir);
+		if (r < 0) {
+			vrdma_config_unref(cfg);
+			return vctl_fail(v, r, "cannot create directory %s", dir);
+		}
+	}
+	r = vrdma_config_save(cfg, NULL);
+	vrdma_config_unref(cfg);
+	if (r < 0)
+		return vctl_fail(v, r, "cannot save configuration %s", path);
+	return VCTL_EXIT_OK;
 }

@@ -119,6 +119,14 @@ void vctl_table_free(struct vctl_table *t);
 /* ---- shared command helpers (util.c) ------------------------------------- */
 /* The host: --host FILE's snapshot, else discovery with `flags`; 0 or an exit code. */
 int vctl_open_host(struct vctl *v, unsigned int flags, struct vrdma_host **ret);
+/* The configuration file (--config, $VRDMA_CONFIG, the default): loaded, or
+ * with `create` a new one when the file does not exist; 0 or an exit code. */
+int vctl_cfg_open(struct vctl *v, bool create, struct vrdma_config **cfg);
+/* A failed library call on cfg: print the library's message (else the
+ * errno's), release cfg, return VCTL_EXIT_FAILURE. */
+int vctl_cfg_fail(struct vctl *v, struct vrdma_config *cfg, int r);
+/* Save cfg (creating the file's directories) and release it; an exit code. */
+int vctl_cfg_commit(struct vctl *v, struct vrdma_config *cfg);
 /* Accept no arguments beyond the command path: 0 or an exit code. */
 int vctl_no_args(struct vctl *v, int argc, char **argv);
 /* Accept only -d|--device NAME|--device=NAME (*dev NULL when absent): 0 or an exit code. */
