@@ -57,22 +57,6 @@ struct roce_live {
 	unsigned int tos;
 };
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static int write_text(const char *path, const char *text)
 {
 	ssize_t n;
@@ -116,9 +100,9 @@ static void read_port(const char *dir, const char *dev, unsigned int port, struc
 	if (made < 0)
 		return;
 	snprintf(path, sizeof(path), "%s/ports/%u/default_roce_mode", base, port);
-	if (read_text(path, buf, sizeof(buf)) == 0 && (mode = vrdma_roce_mode_from_string(buf)) >= 0) {
+	if (vrdma_read_line(path, buf, sizeof(buf)) >= 0 && (mode = vrdma_roce_mode_from_string(buf)) >= 0) {
 		snprintf(path, sizeof(path), "%s/ports/%u/default_roce_tos", base, port);
-		if (read_text(path, buf, sizeof(buf)) == 0) {
+		if (vrdma_read_line(path, buf, sizeof(buf)) >= 0) {
 			errno = 0;
 			tos = strtoul(buf, &end, 0);
 			if (!errno && end != buf && !*end && tos <= VRDMA_ROCE_TOS_MAX) {

@@ -93,32 +93,19 @@ struct cm_list {
 	bool oom;
 };
 
-static const char *sysfs_root(void)
-{
-	const char *e = secure_getenv("VRDMA_SYSFS");
-	return e && e[0] ? e : "/sys";
-}
-
 /* ---- small helpers ------------------------------------------------------------------ */
 
 /* The first line of a sysfs attribute, trimmed; -errno when unreadable. */
 static int read_attr(const char *dir, const char *name, char *buf, size_t len)
 {
 	char path[PATH_MAX];
-	ssize_t n;
 	size_t l;
-	int fd;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	r = vrdma_read_line(path, buf, len);
+	if (r < 0)
+		return r;
 	for (l = strlen(buf); l > 0 && isspace((unsigned char)buf[l - 1]); l--)
 		buf[l - 1] = '\0';
 	return 0;
@@ -356,7 +343,7 @@ static void cm_discover(struct vrdma_ctx *ctx, struct cm_list *l)
 	if (cm_from_test_file(ctx, l))
 		return;
 #endif
-	if (secure_getenv("VRDMA_SYSFS") && strcmp(sysfs_root(), "/sys") != 0)
+	if (secure_getenv("VRDMA_SYSFS") && strcmp(vrdma_sysfs_root(), "/sys") != 0)
 		return; /* sysfs of another system: the kernel's CM ids are not its */
 	nl = mnl_socket_open(NETLINK_RDMA);
 	if (!nl) {
@@ -514,7 +501,7 @@ static int list_class(const char *cls, const char *prefix, struct entry **ret, u
 	DIR *d;
 
 	*n = 0;
-	snprintf(path, sizeof(path), "%s/class/%s", sysfs_root(), cls);
+	snprintf(path, sizeof(path), "%s/class/%s", vrdma_sysfs_root(), cls);
 	d = opendir(path);
 	if (!d) {
 		*ret = NULL;
@@ -550,7 +537,7 @@ static int nvme_discover(struct vrdma_storage *st)
 
 	for (i = 0; r == 0 && i < n; i++) {
 		char dir[PATH_MAX];
-		snprintf(dir, sizeof(dir), "%s/class/nvme/%s", sysfs_root(), e[i].name);
+		snprintf(dir, sizeof(dir), "%s/class/nvme/%s", vrdma_sysfs_root(), e[i].name);
 		r = nvme_one(st, dir, e[i].name, e[i].number);
 	}
 	free(e);
@@ -573,7 +560,7 @@ static bool iscsi_is_iser(const char *session_dir)
 	}
 	if (!host)
 		return false;
-	snprintf(dir, sizeof(dir), "%s/class/scsi_host/%s", sysfs_root(), host);
+	snprintf(dir, sizeof(dir), "%s/class/scsi_host/%s", vrdma_sysfs_root(), host);
 	if (read_attr(dir, "proc_name", buf, sizeof(buf)) < 0)
 		return false;
 	return strcmp(strncmp(buf, "iscsi_", 6) == 0 ? buf + 6 : buf, "iser") == 0;
@@ -590,7 +577,7 @@ static bool iscsi_connection(struct vrdma_storage_session *s, struct entry *conn
 	for (i = 0; i < n_conns; i++) {
 		if (strncmp(conns[i].name, want, strlen(want)) != 0)
 			continue;
-		snprintf(dir, sizeof(dir), "%s/class/iscsi_connection/%s", sysfs_root(),
+		snprintf(dir, sizeof(dir), "%s/class/iscsi_connection/%s", vrdma_sysfs_root(),
 		         conns[i].name);
 		if ((read_attr(dir, "address", buf, sizeof(buf)) == 0 &&
 		     canon_ip(buf, ip, sizeof(ip))) ||
@@ -617,7 +604,7 @@ static int list_connections(struct entry **ret, unsigned int *n)
 
 	*n = 0;
 	*ret = NULL;
-	snprintf(path, sizeof(path), "%s/class/iscsi_connection", sysfs_root());
+	snprintf(path, sizeof(path), "%s/class/iscsi_connection", vrdma_sysfs_root());
 	if (!(d = opendir(path)))
 		return 0;
 	while ((de = readdir(d))) {
@@ -678,7 +665,7 @@ static int iser_discover(struct vrdma_storage *st)
 		r = list_connections(&conns, &n_conns);
 	for (i = 0; r == 0 && i < n; i++) {
 		char dir[PATH_MAX];
-		snprintf(dir, sizeof(dir), "%s/class/iscsi_session/%s", sysfs_root(), e[i].name);
+		snprintf(dir, sizeof(dir), "%s/class/iscsi_session/%s", vrdma_sysfs_root(), e[i].name);
 		r = iser_one(st, dir, &e[i], conns, n_conns);
 	}
 	free(conns);
@@ -783,7 +770,7 @@ static int counters_read(struct vrdma_port *port, struct storage_counters *c)
 	unsigned int i;
 	DIR *d;
 
-	snprintf(dir, sizeof(dir), "%s/class/infiniband/%s/ports/%d/hw_counters", sysfs_root(),
+	snprintf(dir, sizeof(dir), "%s/class/infiniband/%s/ports/%d/hw_counters", vrdma_sysfs_root(),
 	         vrdma_adapter_get_name(vrdma_port_get_adapter(port)), vrdma_port_get_number(port));
 	if (!(d = opendir(dir)))
 		return 0;
@@ -957,7 +944,7 @@ VRDMA_EXPORT int vrdma_storage_discover(struct vrdma_bindings *b, unsigned int f
 	if (r < 0) {
 		storage_free(st);
 		return vrdma_error(b->ctx, r, "storage: reading the sessions under %s: %s",
-		                   sysfs_root(), strerror(-r));
+		                   vrdma_sysfs_root(), strerror(-r));
 	}
 	*ret = st;
 	return vrdma_success(b->ctx, 0);

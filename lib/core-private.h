@@ -127,6 +127,10 @@ void vrdma_mac_format(const uint8_t mac[6], char buf[18]);
 
 /* ---- util-file.c: files, with errors recorded on the context ----------- */
 
+/* The first line of a small file (a sysfs or configfs attribute) into buf,
+ * without its newline: the number of bytes read (>= 0) or -errno. */
+int vrdma_read_line(const char *path, char *buf, size_t len);
+
 /* vrdma_write_file_atomic() flags */
 #define VRDMA_WRITE_EXACT_MODE (1u << 0) /* fchmod to `mode`: the umask does not apply */
 #define VRDMA_WRITE_SYNC_DIR (1u << 1)   /* a failed fsync of the directory is an error */

@@ -198,6 +198,8 @@ int vrdma_alias_number(const char *alias, const char *prefix);
 /* host-net.c: every netdev and address of the namespace (libnl-route). */
 int vrdma_host_net_discover(struct vrdma_host *host);
 /* host-sysfs.c */
+/* Where sysfs is read: $VRDMA_SYSFS (tests), else /sys. */
+const char *vrdma_sysfs_root(void);
 int vrdma_host_sysfs_netdevs(struct vrdma_host *host);
 int vrdma_host_sysfs_adapters(struct vrdma_host *host);
 /* host-rdmanl.c: adapters and ports from RDMA netlink; 0 when the kernel

@@ -14,26 +14,10 @@
 
 #include "host-private.h"
 
-static const char *sysfs_root(void)
+const char *vrdma_sysfs_root(void)
 {
 	const char *e = secure_getenv("VRDMA_SYSFS");
 	return e && e[0] ? e : "/sys";
-}
-
-static int read_line(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return (int)n;
 }
 
 static bool is_pci_bdf(const char *s)
@@ -90,7 +74,7 @@ static bool listed_uplink(const char *name)
 
 int vrdma_host_sysfs_netdevs(struct vrdma_host *h)
 {
-	const char *root = sysfs_root();
+	const char *root = vrdma_sysfs_root();
 	int i;
 
 	for (i = 0; i < h->n_netdevs; i++) {
@@ -103,7 +87,7 @@ int vrdma_host_sysfs_netdevs(struct vrdma_host *h)
 		if (listed_uplink(d->name))
 			d->physical = true;
 		snprintf(p, sizeof(p), "%s/class/net/%s/ifindex", root, d->name);
-		if (read_line(p, buf, sizeof(buf)) < 0 || atoi(buf) != d->ifindex) {
+		if (vrdma_read_line(p, buf, sizeof(buf)) < 0 || atoi(buf) != d->ifindex) {
 			dbg(h->ctx, "sysfs does not describe netdev %s (other namespace?)", d->name);
 			continue;
 		}
@@ -120,7 +104,7 @@ int vrdma_host_sysfs_netdevs(struct vrdma_host *h)
 				d->driver = driver_of(real);
 			}
 			snprintf(p, sizeof(p), "%s/class/net/%s/dev_port", root, d->name);
-			if (read_line(p, buf, sizeof(buf)) > 0)
+			if (vrdma_read_line(p, buf, sizeof(buf)) > 0)
 				d->dev_port = atoi(buf);
 		}
 		/* link speed: NICs and what may stand for one (veth, dummy) */
@@ -128,7 +112,7 @@ int vrdma_host_sysfs_netdevs(struct vrdma_host *h)
 		    strcmp(d->kind, "dummy") != 0 && !listed_uplink(d->name))
 			continue;
 		snprintf(p, sizeof(p), "%s/class/net/%s/speed", root, d->name);
-		if (read_line(p, buf, sizeof(buf)) > 0 && atoi(buf) > 0)
+		if (vrdma_read_line(p, buf, sizeof(buf)) > 0 && atoi(buf) > 0)
 			d->speed = atoi(buf);
 	}
 	return 0;
@@ -213,7 +197,7 @@ static int read_hex(const char *path, int *ret)
 {
 	char buf[32];
 
-	if (read_line(path, buf, sizeof(buf)) <= 0)
+	if (vrdma_read_line(path, buf, sizeof(buf)) <= 0)
 		return -ENOENT;
 	*ret = (int)strtol(buf, NULL, 16);
 	return 0;
@@ -221,7 +205,7 @@ static int read_hex(const char *path, int *ret)
 
 int vrdma_host_sysfs_adapters(struct vrdma_host *h)
 {
-	const char *root = sysfs_root();
+	const char *root = vrdma_sysfs_root();
 	int i;
 
 	for (i = 0; i < h->n_adapters; i++) {
@@ -257,7 +241,7 @@ int vrdma_host_sysfs_adapters(struct vrdma_host *h)
 			a->description = strdup("Soft-iWARP");
 		} else {
 			snprintf(p, sizeof(p), "%s/class/infiniband/%s/node_desc", root, a->name);
-			if (read_line(p, buf, sizeof(buf)) > 0)
+			if (vrdma_read_line(p, buf, sizeof(buf)) > 0)
 				a->description = strdup(buf);
 			else
 				a->description = strdup(a->driver ? a->driver : a->name);

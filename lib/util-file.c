@@ -21,6 +21,22 @@
 /* How often a bounded vrdma_lock_acquire() tries the lock again. */
 #define LOCK_POLL_MS 10
 
+int vrdma_read_line(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return (int)n;
+}
+
 /* ---- atomic writes ---------------------------------------------------------- */
 
 /*
