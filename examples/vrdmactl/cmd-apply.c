@@ -7,6 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <net/if.h>
 
 #include "vrdmactl.h"
 
@@ -107,19 +108,28 @@ static struct json_object *plan_json(struct vrdma_apply_plan *plan, const char *
  * --wait SECONDS: before planning, wait for every uplink the configuration's
  * switches name (a vSS uplink as given, vmnicN alias or netdev name; a vDS
  * slot's mapped device) to exist, resolved the way apply resolves it: an
- * uplink by name or alias, else a netdev by name.  Each poll is a fresh
- * discovery; the last one (everything present) is the host the plan uses.
+ * uplink by name or alias, else a netdev by name; then, within the same
+ * time, for each vmk's uplink to be administratively up.  Each poll is a
+ * fresh discovery; the last one is the host the plan uses.
  */
 #define WAIT_POLL_NS 200000000L  /* 200 ms between discoveries */
 #define WAIT_MAX_SECONDS 3600
 
-static bool device_present(struct vrdma_host *host, const char *dev)
+/* The netdev of a configured uplink device, resolved the way apply resolves
+ * it: an uplink by name or alias, else a netdev by name; NULL when absent. */
+static struct vrdma_netdev *device_netdev(struct vrdma_host *host, const char *dev)
 {
 	struct vrdma_uplink *u;
 	struct vrdma_netdev *nd;
 
-	return vrdma_host_find_uplink(host, dev, &u) == 0 ||
-	       vrdma_host_find_netdev(host, dev, &nd) == 0;
+	if (vrdma_host_find_uplink(host, dev, &u) == 0)
+		return vrdma_uplink_get_netdev(u);
+	return vrdma_host_find_netdev(host, dev, &nd) == 0 ? nd : NULL;
+}
+
+static bool device_present(struct vrdma_host *host, const char *dev)
+{
+	return device_netdev(host, dev) != NULL;
 }
 
 /* The number of configured uplinks `host` lacks; with `v`, each is named
@@ -183,6 +193,42 @@ static unsigned int missing_uplinks(struct vctl *v, struct vrdma_config *cfg,
 	return missing;
 }
 
+/* The number of vmks whose uplink (the first active one of the port group's
+ * effective policy: the one apply stacks the vmk on) is present but
+ * administratively down: such a vmk carries no traffic, and when realised on
+ * the uplink itself (a soft adapter's) gets no routes (they need an up
+ * device; the plan says so).  With `v`, each is named on stderr as a
+ * warning. */
+static unsigned int down_uplinks(struct vctl *v, struct vrdma_config *cfg,
+                                 struct vrdma_host *host, long seconds)
+{
+	unsigned int i, down = 0;
+
+	for (i = 0; i < (unsigned int)vrdma_config_get_n_vmks(cfg); i++) {
+		struct vrdma_vmk *vmk;
+		struct vrdma_portgroup *pg;
+		struct vrdma_netdev *nd;
+		const char *name, *dev;
+
+		if (vrdma_config_get_vmk(cfg, i, &vmk) < 0)
+			continue;
+		pg = vrdma_vmk_get_portgroup(vmk);
+		if (vrdma_portgroup_get_failover_uplink(pg, VRDMA_UPLINK_ACTIVE, 0, &name) < 0 ||
+		    vrdma_switch_get_uplink_device(vrdma_portgroup_get_switch(pg), name, &dev) < 0)
+			continue;
+		nd = device_netdev(host, dev);
+		if (!nd || (vrdma_netdev_get_flags(nd) & IFF_UP))
+			continue;
+		down++;
+		if (v)
+			fprintf(stderr, "vrdmactl: warning: uplink '%s' of vmk '%s' is still down "
+			        "after %ld s: applying anyway; the vmk carries no traffic until "
+			        "it is up\n", vctl_str(v, dev),
+			        vctl_str(v, vrdma_vmk_get_name(vmk)), seconds);
+	}
+	return down;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -191,8 +237,12 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Discover until every configured uplink exists: 0 and the host, or an
- * exit code (VCTL_EXIT_TIMEOUT when time ran out). */
+/* Discover until every configured uplink exists and those carrying a vmk
+ * are up: 0 and the host, or an exit code (VCTL_EXIT_TIMEOUT when an uplink
+ * never appeared).  An uplink that appeared but is still down when time
+ * runs out is a warning only: it exists, the host's network configuration
+ * brings it up (apply never does), and vrdmactl monitor --reapply completes
+ * what needs it up. */
 static int wait_uplinks(struct vctl *v, struct vrdma_config *cfg, long seconds,
                         unsigned int flags, struct vrdma_host **ret)
 {
@@ -201,15 +251,19 @@ static int wait_uplinks(struct vctl *v, struct vrdma_config *cfg, long seconds,
 
 	for (;;) {
 		struct vrdma_host *host;
+		bool late = now_s() >= deadline;
 		int rc = vctl_open_host(v, flags, &host);
 
 		if (rc != VCTL_EXIT_OK)
 			return rc;
-		if (missing_uplinks(NULL, cfg, host, seconds) == 0) {
+		if (missing_uplinks(NULL, cfg, host, seconds) == 0 &&
+		    (down_uplinks(NULL, cfg, host, seconds) == 0 || late)) {
+			if (late)
+				down_uplinks(v, cfg, host, seconds);
 			*ret = host;
 			return VCTL_EXIT_OK;
 		}
-		if (now_s() >= deadline) {
+		if (late) {
 			missing_uplinks(v, cfg, host, seconds);
 			vrdma_host_unref(host);
 			return VCTL_EXIT_TIMEOUT;
@@ -348,7 +402,8 @@ const struct vctl_cmd vctl_apply_cmds[] = {
 	  "  --check    report drift (differences) and exit 3 when there is any\n"
 	  "  --wait SECONDS  first wait up to SECONDS (0-3600) for every uplink the\n"
 	  "             configuration names to appear (boot, hotplug); exit 4 naming\n"
-	  "             each one that did not\n"
+	  "             each one that did not; then, in the same time, for each vmk's\n"
+	  "             uplink to be up (one still down is a warning, not a failure)\n"
 	  "Needs CAP_NET_ADMIN to apply.  See vrdma(7), REALISATION." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

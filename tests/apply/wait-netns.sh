@@ -2,8 +2,9 @@
 # vrdmactl apply --wait in a fresh network namespace (the boot unit's
 # command): an uplink that appears while apply waits (a veth, counted as a
 # physical NIC through VRDMA_UPLINKS) is waited for and the vmk is created on
-# it; one that never appears makes --wait 1 exit 4 naming the uplink and its
-# switch, with nothing applied.  Observed with ip -j, not with libvrdma.
+# it, and for a vmk's uplink to come up; one that never appears makes
+# --wait 1 exit 4 naming the uplink and its switch, with nothing applied;
+# one that stays down is a warning, and is applied.  Observed with ip -j, not with libvrdma.
 # usage: wait-netns.sh VRDMACTL
 set -u
 vrdmactl=$(realpath "$1")
@@ -21,6 +22,8 @@ export VRDMA_STATE_DIR=$tmp/state VRDMA_CONFIG=$tmp/vrdma.json VRDMA_UPLINKS='et
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 ip link set lo up
+# no IPv6 link-local addresses: their DAD would change `links` below by itself
+sysctl -qw net.ipv6.conf.default.addr_gen_mode=1
 cat > "$VRDMA_CONFIG" <<JSON
 {
   "schema": "vrdma-config/1",
@@ -83,17 +86,32 @@ grep -qF "uplink 'eth2' (switch 'vSwitch2')" <<<"$err" || fail "eth2 not named: 
 [ "$before" = "$(links)" ] || fail "a timed-out apply changed the kernel"
 ip link show vmk1 >/dev/null 2>&1 && fail "vmk1 created by a timed-out apply"
 
-# --wait 10: eth2 appears about 1 s after apply started; apply waits for it
-# and realises both vmks.
+# --wait 10: eth2 appears (down, as a new netdev is) about 1 s after apply
+# started and is brought up about 1 s later, as the host's network
+# configuration would; apply waits for both (routes need an up device) and
+# realises both vmks with their routing tables.
+ip link set eth1 up
 "$vrdmactl" apply --wait 10 > "$tmp/out" 2> "$tmp/err" &
 pid=$!
 sleep 1
 kill -0 $pid 2>/dev/null || { cat "$tmp/out" "$tmp/err"; fail "apply --wait 10 did not wait"; }
 ip link add eth2 type veth peer name peer2
 ip link set peer2 up
+sleep 1
+kill -0 $pid 2>/dev/null || { cat "$tmp/out" "$tmp/err"; fail "apply --wait 10 did not wait for eth2 up"; }
+ip link set eth2 up
 rc=0; wait $pid || rc=$?
 cat "$tmp/out" "$tmp/err"
 [ $rc = 0 ] || fail "apply --wait 10: exit $rc"
+grep -q warning "$tmp/err" && fail "apply --wait 10 warned: $(cat "$tmp/err")"
+for t in 7601:192.0.2.0/24:eth1 7602:198.51.100.0/24:eth2; do
+	IFS=: read -r table net up <<<"$t"
+	ip -j route show table "$table" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert any(x["dst"] == sys.argv[1] for x in r), r
+' "$net" || fail "table $table has no route to $net: $(ip route show table "$table")"
+done
 for v in vmk1:eth1:192.0.2.10 vmk2:eth2:198.51.100.10; do
 	IFS=: read -r vmk up addr <<<"$v"
 	ip -j -d link show "$vmk" | python3 -c '
@@ -130,4 +148,36 @@ grep -qxF "vrdmactl: apply: uplink 'eth5' (soft adapter rxe) did not appear with
 	fail "eth5 (soft adapter only) not named: $err"
 [ "$(grep -cF "'eth4'" <<<"$err")" = 1 ] || fail "eth4 not named exactly once: $err"
 [ "$before" = "$(links)" ] || fail "a timed-out apply changed the kernel"
+# An uplink that appears but stays down: --wait 1 applies anyway (exit 0)
+# after its second, warning that vmk3's uplink is down; vmk3 is made.  Once
+# eth3 is up, --wait returns at once without a warning.
+ip link add eth3 type veth peer name peer3
+python3 - "$VRDMA_CONFIG" "$tmp/down.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["switches"].append({"name": "vSwitch3", "type": "standard", "ifname": "vsw3", "mtu": 1500,
+                      "uplinks": ["eth3"], "failover": {"active": ["eth3"], "standby": []},
+                      "portgroups": [{"name": "PG3", "vlan": 0}]})
+d["vmks"].append({"name": "vmk3", "switch": "vSwitch3", "portgroup": "PG3",
+                  "mac": "02:12:34:56:78:9c", "mtu": 1500, "ipv4": "203.0.113.10/24",
+                  "ipv6": [], "tags": []})
+json.dump(d, open(sys.argv[2], "w"))
+PY
+chmod 600 "$tmp/down.json"
+start=$(date +%s%N)
+rc=0; "$vrdmactl" --config "$tmp/down.json" apply --wait 1 > "$tmp/out" 2> "$tmp/err" || rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+cat "$tmp/out" "$tmp/err"
+[ $rc = 0 ] || fail "--wait 1 with eth3 down: exit $rc, want 0"
+[ "$ms" -ge 1000 ] || fail "--wait 1 with eth3 down returned after $ms ms: it did not wait"
+grep -qxF "vrdmactl: warning: uplink 'eth3' of vmk 'vmk3' is still down after 1 s: applying anyway; the vmk carries no traffic until it is up" "$tmp/err" ||
+	fail "eth3 not named in a warning: $(cat "$tmp/err")"
+[ "$(grep -c warning "$tmp/err")" = 1 ] || fail "more than one warning: $(cat "$tmp/err")"
+ip -j addr show vmk3 | grep -q '"local":"203.0.113.10"' || fail "vmk3 has no address"
+ip link set eth3 up
+start=$(date +%s%N)
+"$vrdmactl" --config "$tmp/down.json" apply --wait 5 >/dev/null 2>"$tmp/err" || fail "apply after eth3 up"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -lt 4000 ] || fail "--wait 5 with every uplink up took $ms ms"
+[ -s "$tmp/err" ] && fail "apply after eth3 up: $(cat "$tmp/err")"
 echo OK
