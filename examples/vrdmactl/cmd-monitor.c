@@ -173,11 +173,13 @@ static void print_json(struct vrdma_monitor_event *ev)
 
 /* Does this event call for applying again?  Uplinks, adapters and vmk
  * netdevs that come or go, a binding that gets worse, lost messages; not
- * the vmk netdevs apply itself creates. */
-static bool wants_reapply(struct vrdma_monitor_event *ev)
+ * the vmk netdevs apply itself creates (an uplink that carries a vmk, as an
+ * untagged vmk on a soft adapter does, is still an uplink). */
+static bool wants_reapply(struct vrdma_monitor *mon, struct vrdma_monitor_event *ev)
 {
 	int type = vrdma_monitor_event_get_type(ev), o, n;
-	const char *vmk;
+	struct vrdma_uplink *u;
+	const char *vmk, *nd;
 
 	switch (type) {
 	case VRDMA_MONITOR_ADAPTER_ADDED:
@@ -186,7 +188,9 @@ static bool wants_reapply(struct vrdma_monitor_event *ev)
 	case VRDMA_MONITOR_RESYNC:
 		return true;
 	case VRDMA_MONITOR_NETDEV_ATTACHED:
-		return vrdma_monitor_event_get_vmk_name(ev, &vmk) < 0;
+		return vrdma_monitor_event_get_vmk_name(ev, &vmk) < 0 ||
+		       ((nd = ev_str(vrdma_monitor_event_get_netdev_name, ev)) &&
+		        vrdma_host_find_uplink(vrdma_monitor_get_host(mon), nd, &u) == 0);
 	case VRDMA_MONITOR_BINDING_STATE:
 		return vrdma_monitor_event_get_old_state(ev, &o) == 0 &&
 		       vrdma_monitor_event_get_new_state(ev, &n) == 0 && n < o;
@@ -286,7 +290,7 @@ static int drain(struct vctl *v, struct vrdma_monitor *mon, struct reapply *ra, 
 			print_json(ev);
 		else
 			print_text(v, ev);
-		if (ra && wants_reapply(ev))
+		if (ra && wants_reapply(mon, ev))
 			note_trigger(v, ra, ev);
 		if (*left > 0)
 			(*left)--;
