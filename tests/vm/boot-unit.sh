@@ -20,6 +20,14 @@
 #   never    vmnic1's driver stays unbound: the unit's command exits 4
 #            naming vmnic1 and its switch after --wait's seconds, and
 #            nothing was applied
+#   bench    the benchmark (meson's `boot-unit-to-bound`): unit start ->
+#            bound, for the seed configuration and for the scale one
+#            (BENCH_VMKS vmks, default 64: port groups PG1..PGn with VLAN
+#            1..n on vmnic1, vmkI 198.18.I.1/24, plus the seed's soft
+#            adapter and RoCE setting), each BENCH_RUNS times (default 3)
+#            in one guest; between runs an apply of an empty configuration
+#            removes everything (checked with ip/rdma) and the state
+#            directory is emptied; prints every sample and the medians
 #
 # Build side: the seed configuration (README's walkthrough: vSwitch1 with
 # uplink vmnic1, port group NVMe, vmk1 192.0.2.10/24 tagged nvme-rdma) is
@@ -58,7 +66,7 @@ fail() { echo "$me: FAIL: $*" >&2; failures=$((failures + 1)); }
 ok() { echo "$me: ok: $*"; }
 say() { echo "$me: $*"; }
 die() { echo "$me: $*" >&2; exit "${2:-1}"; }
-usage() { die "usage: boot-unit.sh RUNNER VRDMACTL UNIT seed|hotplug|never" 2; }
+usage() { die "usage: boot-unit.sh RUNNER VRDMACTL UNIT seed|hotplug|never|bench" 2; }
 
 VMK=vmk1 ADDR=192.0.2.10 PREFIX=24 UPLINK=vmnic1 SWITCH=vSwitch1
 ROCE_TOS=104 # DSCP 26 (AF31)
@@ -93,11 +101,30 @@ seed_config() {
 	fi
 }
 
+# scale_config FILE STATE N: the seed's switch, uplink, soft adapter and RoCE
+# setting, with N tagged port groups PGi (VLAN i), each with vmki
+# 198.18.i.1/24 (distinct subnets: one vmk per VLAN on a soft adapter)
+scale_config() {
+	local c=(env "VRDMA_CONFIG=$1" "VRDMA_STATE_DIR=$2" "$vrdmactl") i
+	"${c[@]}" network vswitch standard add -v "$SWITCH" &&
+		"${c[@]}" network vswitch standard uplink add -v "$SWITCH" -u "$UPLINK" || return 1
+	for ((i = 1; i <= $3; i++)); do
+		"${c[@]}" network vswitch standard portgroup add -v "$SWITCH" -p "PG$i" --vlan-id "$i" &&
+			"${c[@]}" network ip interface add -i "vmk$i" -p "PG$i" &&
+			"${c[@]}" network ip interface ipv4 set -i "vmk$i" -t static -I "198.18.$i.1" -N 255.255.255.0 ||
+			return 1
+	done
+	if [ "$variant" = soft ]; then "${c[@]}" rdma device soft add -u "$UPLINK" -t rxe || return 1; fi
+	if [ "$roce" = yes ]; then
+		"${c[@]}" rdma device roce set -d "$rdmadev" -p 1 --mode v2 --tos "$ROCE_TOS" || return 1
+	fi
+}
+
 build_side() {
 	local runner=$1 tcase=$4 tmp topology rc=0
 	vrdmactl=$(realpath "$2")
 	unit=$(realpath "$3")
-	case $tcase in seed | hotplug | never) ;; *) usage ;; esac
+	case $tcase in seed | hotplug | never | bench) ;; *) usage ;; esac
 	[ -r "$unit" ] || die "no unit file $unit"
 	variant=rxe roce=no rdmadev=rxe0 topology=one
 	has_cmd rdma device soft add && variant=soft rdmadev=vrdmas0 topology=$here/topologies/boot-soft
@@ -114,7 +141,15 @@ build_side() {
 	seed_config "$tmp/vrdma.json" "$tmp/state" || die "cannot build the seed configuration"
 	say "configuration (built with vrdmactl network commands):"
 	cat "$tmp/vrdma.json"
-	"$runner" --topology "$topology" --timeout "${VRDMA_BOOT_VM_TIMEOUT:-200}" -- \
+	local vm_timeout=${VRDMA_BOOT_VM_TIMEOUT:-200}
+	if [ "$tcase" = bench ]; then
+		export BENCH_RUNS=${BENCH_RUNS:-3} BENCH_VMKS=${BENCH_VMKS:-64}
+		vm_timeout=${VRDMA_BOOT_VM_TIMEOUT:-400}
+		scale_config "$tmp/vrdma-scale.json" "$tmp/state-scale" "$BENCH_VMKS" ||
+			die "cannot build the $BENCH_VMKS-vmk configuration"
+		say "scale configuration: $BENCH_VMKS vmks, $(wc -c <"$tmp/vrdma-scale.json") bytes (built with vrdmactl network commands)"
+	fi
+	"$runner" --topology "$topology" --timeout "$vm_timeout" -- \
 		"$self" --guest "$vrdmactl" "$unit" "$tmp/vrdma.json" "$variant" "$roce" "$rdmadev" "$tcase" ||
 		rc=$?
 	exit $rc
@@ -448,6 +483,129 @@ case_never() {
 	[ "$before" = "$(kernel_state)" ] && ok "nothing applied (links and adapters unchanged)" ||
 		fail "links or adapters changed: $before -> $(kernel_state)"
 	ip link show "$VMK" >/dev/null 2>&1 && fail "$VMK exists"
+}
+
+# ---- guest side: the benchmark -------------------------------------------------
+
+# median of integers (the mean of the two middle ones when their count is even)
+median() {
+	local s n
+	mapfile -t s < <(printf '%s\n' "$@" | sort -n)
+	n=${#s[@]}
+	if ((n % 2)); then echo "${s[n / 2]}"; else echo $(((s[n / 2 - 1] + s[n / 2]) / 2)); fi
+}
+ms_s() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+
+# the RoCE v2 GIDs in sysfs of the scale configuration's addresses (the GIDs
+# in $GIDLIST): "GID ADAPTER INDEX" lines, one grep over all port 1 tables
+scale_gids() {
+	local l f t
+	grep -Hx -f "$GIDLIST" /sys/class/infiniband/*/ports/1/gids/* 2>/dev/null |
+		while IFS= read -r l; do
+			f=${l%%:*}
+			read -r t <"${f%/gids/*}/gid_attrs/types/${f##*/}" 2>/dev/null && [ "$t" = "RoCE v2" ] || continue
+			t=${f#/sys/class/infiniband/}
+			echo "${l#*:} ${t%%/*} ${f##*/}"
+		done
+}
+
+# wait_scale_gids SECONDS: until every scale address has a RoCE v2 GID
+wait_scale_gids() {
+	local end=$((SECONDS + $1))
+	while ((SECONDS < end)); do
+		[ "$(scale_gids | cut -d' ' -f1 | sort -u | wc -l)" = "$BENCH_VMKS" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# Every observer: each vmkI is bound.  ip: 198.18.I.1/24 on an 802.1Q
+# device with VLAN id I directly on vmnic1's netdev (and nothing else on it);
+# sysfs: its RoCE v2 GID on the uplink's adapter; vrdmactl: bound on that
+# adapter with the GID index sysfs shows.
+check_scale_bound() {
+	local i want got gids nd dev
+	nd=$(pci_netdev) || { fail "no netdev for $PCI"; return 1; }
+	dev=$(adapters_on "$nd" | head -1)
+	want=$(for ((i = 1; i <= BENCH_VMKS; i++)); do echo "$i 198.18.$i.1/24"; done)
+	got=$(ip -j -d addr show | jq -r --arg nd "$nd" '.[] | select(.linkinfo.info_kind == "vlan" and .link == $nd) |
+		"\(.linkinfo.info_data.id) \([.addr_info[] | select(.family == "inet") | "\(.local)/\(.prefixlen)"] | join(","))"' | sort -n)
+	[ "$got" = "$want" ] && ok "ip -j -d addr: $BENCH_VMKS 802.1Q devices on $nd, VLAN I carrying 198.18.I.1/24" ||
+		fail "ip -j -d addr: 802.1Q devices on $nd: $(diff <(echo "$want") <(echo "$got") | head -10 | tr '\n' ' ')"
+	gids=$(scale_gids)
+	got=$(awk '{ print $2 }' <<<"$gids" | sort -u | tr '\n' ' ')
+	[ "$got" = "$dev " ] && [ "$(wc -l <<<"$gids")" = "$BENCH_VMKS" ] &&
+		ok "sysfs: $BENCH_VMKS RoCE v2 GIDs, all at $dev port 1" ||
+		fail "sysfs: RoCE v2 GIDs of the scale addresses on '$got' ($(wc -l <<<"$gids")), want $BENCH_VMKS on $dev"
+	want=$(for ((i = 1; i <= BENCH_VMKS; i++)); do
+		echo "vmk$i bound $dev $(awk -v g="$(gid_of "198.18.$i.1")" '$1 == g { print $3 }' <<<"$gids")"
+	done)
+	got=$(vctl -j rdma device vmknic list | jq -r '[.. | objects | select(.vmknic? != null)] | .[] |
+		"\(.vmknic) \(.state) \(.adapter) \([.addresses[] | .gid_index][0])"' | sort -V)
+	[ "$got" = "$want" ] && ok "vrdmactl rdma device vmknic list -j: vmk1..vmk$BENCH_VMKS bound on $dev, GID indexes as in sysfs" ||
+		fail "vrdmactl rdma device vmknic list -j: $(diff <(echo "$want") <(echo "$got") | head -10 | tr '\n' ' ')"
+}
+
+# Back to a fresh host: apply an empty configuration (it removes the owned
+# links, addresses, rules, routes and soft adapters), check that with ip and
+# rdma, and empty the state directory.
+bench_reset() {
+	local out left d
+	out=$(env -i PATH="$SYSTEMD_PATH" "$vrdmactl" --config /tmp/boot-bench-empty.json apply 2>&1) ||
+		{ fail "apply of an empty configuration: $out"; return 1; }
+	left=$(ip -j -d link show | jq -r '.[] | select(.linkinfo.info_kind == "vlan" or .linkinfo.info_kind == "macvlan") | .ifname' | tr '\n' ' ')
+	left+=$(ip -j addr show | jq -r '.[] | .addr_info[]? | select(.family == "inet" and (.local | test("^198[.]18[.]|^192[.]0[.]2[.]"))) | .local' | tr '\n' ' ')
+	left+=$(ip -j rule show | jq -r '.[] | select(.src? != null and .src != "all") | "rule from \(.src)"' | tr '\n' ' ')
+	[ "$variant" = soft ] && left+=$(rdma -j link show | jq -r '.[].ifname' | tr '\n' ' ')
+	[ -z "$left" ] || { fail "left after an empty apply: $left"; return 1; }
+	for d in "${MOUNTS[@]}"; do [ "$d" != "$CONFIG" ] && rm -rf "$d"; done
+	rm -f "$CONFIG"
+}
+
+# bench_run seed|scale CONFIG: one fresh start; sets BENCH_MS (-> bound: the
+# end of the first sysfs poll that sees every GID, so it includes up to one
+# poll's time), BENCH_EXIT_MS (-> the command exited) and BENCH_POLL_MS (one
+# poll's own time: the end mark's resolution)
+bench_run() {
+	local t0 out st
+	install -m 600 "$2" "$CONFIG" || { fail "cannot write $CONFIG"; return 1; }
+	t0=$(now_us)
+	out=$(start_unit 2>&1)
+	BENCH_EXIT_MS=$(ms_since "$t0")
+	st=$(sed -n 's/^unit-status //p' <<<"$out")
+	[ "$st" = 0 ] || { echo "$out" | sed 's/^/  journal: /'; fail "$1: the unit failed: status $st"; return 1; }
+	if [ "$1" = seed ]; then wait_gid 60; else wait_scale_gids 120; fi ||
+		{ fail "$1: not bound (no RoCE v2 GIDs) within the wait"; return 1; }
+	BENCH_MS=$(ms_since "$t0")
+	# the end mark's resolution: one poll's own time
+	t0=$(now_us)
+	if [ "$1" = seed ]; then wait_gid 1; else wait_scale_gids 1; fi
+	BENCH_POLL_MS=$(ms_since "$t0")
+	say "sample $1: command exited ${BENCH_EXIT_MS} ms, bound ${BENCH_MS} ms ($(grep -o 'applied [0-9]* change(s)' <<<"$out"); one poll of sysfs ${BENCH_POLL_MS} ms)"
+	if [ "$1" = seed ]; then check_bound 1 >/dev/null; else check_scale_bound >/dev/null; fi
+	((failures == 0)) || { fail "$1: the observers disagree (run the vm-boot-unit-seed test for details)"; return 1; }
+	bench_reset
+}
+
+case_bench() {
+	local i seed=() scale=() seed_exit=() scale_exit=() seed_poll=() scale_poll=() a b n=$BENCH_VMKS
+	GIDLIST=/tmp/boot-bench.gids
+	printf '{"schema": "vrdma-config/1", "generation": 1}\n' >/tmp/boot-bench-empty.json
+	for ((i = 1; i <= n; i++)); do gid_of "198.18.$i.1"; done >"$GIDLIST"
+	rm -f "$CONFIG"
+	say "benchmark: $BENCH_RUNS fresh starts each of the seed configuration and of $n vmks, interleaved, in one guest (variant $variant, TCG; bound: every RoCE v2 GID in sysfs, polled every 20 ms)"
+	for ((i = 1; i <= BENCH_RUNS; i++)); do
+		bench_run seed "$cfg_src" || return
+		seed+=("$BENCH_MS") seed_exit+=("$BENCH_EXIT_MS") seed_poll+=("$BENCH_POLL_MS")
+		bench_run scale "${cfg_src%/*}/vrdma-scale.json" || return
+		scale+=("$BENCH_MS") scale_exit+=("$BENCH_EXIT_MS") scale_poll+=("$BENCH_POLL_MS")
+	done
+	say "samples (ms, unit start -> bound): seed ${seed[*]}; $n vmks ${scale[*]}"
+	say "samples (ms, unit start -> command exited): seed ${seed_exit[*]}; $n vmks ${scale_exit[*]}"
+	a=$(median "${seed[@]}") b=$(median "${scale[@]}")
+	say "TIME boot unit start -> bound: seed median $(ms_s "$a") s (n=$BENCH_RUNS), $n vmks median $(ms_s "$b") s (n=$BENCH_RUNS), per vmk $((b / n)) ms ($n vmks' median / $n), $(((b - a) / (n > 1 ? n - 1 : 1))) ms per vmk beyond the seed's one"
+	say "TIME boot unit start -> command exited: seed median $(ms_s "$(median "${seed_exit[@]}")") s, $n vmks median $(ms_s "$(median "${scale_exit[@]}")") s"
+	say "TIME resolution: one sysfs poll (the bound mark's end) takes seed median $(median "${seed_poll[@]}") ms, $n vmks median $(median "${scale_poll[@]}") ms; the first samples include loading rdma_rxe and 8021q"
 }
 
 guest_side() {
