@@ -170,7 +170,7 @@ seed() {
 	       "$(vmk vmk1 vSwitch1 PG-NVMe 02:00:00:00:01:11 192.0.2.111/24 2001:db8:1::11/64),$(vmk vmk2 vSwitch2 PG-T 02:00:00:00:01:12 198.51.100.12/24 2001:db8:2::12/64),$(vmk vmk3 vSwitch0 Mgmt 02:00:00:00:01:13 203.0.113.13/24),$(vmk vmk4 vSwitch0 Mgmt-T 02:00:00:00:01:14 203.0.114.14/24)"
 	sleep 2
 	before=$(dump)
-	n=$("$vrdmactl" -j apply --dry-run | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["steps"]))')
+	n=$("$vrdmactl" -j apply --dry-run | jq '.steps | length')
 	"$vrdmactl" apply --dry-run
 	[ "$n" -ge 10 ] || fail "plan has only $n steps"
 	for k in $(seq "$n"); do

@@ -30,18 +30,12 @@ base() {
 
 # The RDMA devices on NETDEV (rdma -j link: "ifname" is "dev/port").
 rdma_on() {
-	rdma -j link show | python3 -c '
-import json, sys
-for l in json.load(sys.stdin):
-    if l.get("netdev") == sys.argv[1]:
-        print(l["ifname"].split("/")[0])' "$1"
+	rdma -j link show | jq -r --arg n "$1" '.[] | select(.netdev == $n) | .ifname | split("/")[0]'
 }
 # Everything RDMA except libvrdma's soft adapters, for "never touched".
 foreign_rdma() {
-	rdma -j link show | python3 -c '
-import json, sys
-print(sorted((l["ifname"], l.get("netdev"), l.get("state")) for l in json.load(sys.stdin)
-             if not l["ifname"].startswith("vrdmas")))'
+	rdma -j link show |
+		jq -c '[.[] | select(.ifname | startswith("vrdmas") | not) | [.ifname, .netdev, .state]] | sort'
 	ls /sys/class/infiniband | grep -v '^vrdmas' || true
 }
 
@@ -61,11 +55,8 @@ gid_of() { # gid_of DEV IPV4: the RoCE v2 GID index of IPV4 on DEV port 1
 }
 
 vmk1_state() {
-	"$vrdmactl" -j rdma device vmknic list | python3 -c '
-import json, sys
-for b in json.load(sys.stdin):
-    if b.get("vmknic") == "vmk1":
-        print(b.get("state"), b.get("device"))'
+	"$vrdmactl" -j rdma device vmknic list |
+		jq -r '.[] | select(.vmknic == "vmk1") | "\(.state) \(.device)"'
 }
 
 check_clean() {
@@ -96,7 +87,7 @@ grep -q "create soft RDMA adapter vrdmas0 rxe on eno1 (uplink vmnic0)" <<<"$out"
 	ok "dry run created nothing" || fail "dry run created $(rdma_on eno1)"
 
 # ---- 3. rollback: a failed later step removes the created adapter ----------------
-n=$("$vrdmactl" -j apply --dry-run | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["steps"]))')
+n=$("$vrdmactl" -j apply --dry-run | jq '.steps | length')
 err=$(VRDMA_TEST_APPLY_FAIL_STEP=$n "$vrdmactl" apply 2>&1) && fail "injected failure: apply succeeded"
 grep -q "INCOMPLETE" <<<"$err" && fail "rollback: $err"
 [ -z "$(rdma_on eno1)" ] && ! [ -e /sys/class/infiniband/vrdmas0 ] &&
@@ -117,11 +108,8 @@ gid_of vrdmas0 192.0.2.21 >/dev/null && ok "192.0.2.21 is a RoCE v2 GID of vrdma
 	fail "no RoCE v2 GID for 192.0.2.21 on vrdmas0"
 st=$(vmk1_state)
 [[ $st == "bound vmrdma"* ]] && ok "binding: vmk1 $st" || fail "binding: vmk1 '$st'"
-"$vrdmactl" -j rdma device soft list | python3 -c '
-import json, sys
-l = json.load(sys.stdin)
-assert len(l) == 1 and l[0]["adapter"] == "vrdmas0" and l[0]["alias"].startswith("vmrdma") and l[0]["netdev"] == "eno1", l
-' && ok "soft list: vrdmas0 with its vmrdma alias" || fail "soft list: $("$vrdmactl" -j rdma device soft list)"
+"$vrdmactl" -j rdma device soft list |
+	jq -e 'length == 1 and .[0].adapter == "vrdmas0" and (.[0].alias | startswith("vmrdma")) and .[0].netdev == "eno1"' >/dev/null && ok "soft list: vrdmas0 with its vmrdma alias" || fail "soft list: $("$vrdmactl" -j rdma device soft list)"
 out=$("$vrdmactl" apply 2>&1)
 grep -q "applied 0 change(s) with 0 netlink message(s)" <<<"$out" && ok "re-apply: no-op" || fail "re-apply: $out"
 check_clean

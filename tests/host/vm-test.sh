@@ -28,11 +28,8 @@ check() { # LABEL: snapshot + both comparisons
 }
 # gid_of ADAPTER IP -> "index netdev" of its RoCE v2 GID, or nothing
 gid_of() {
-	"$vrdmactl" -j rdma device gid list -d "$1" | python3 -c '
-import json, sys
-for g in json.load(sys.stdin):
-    if g["ip"] == sys.argv[1] and g["type"] == "RoCE v2":
-        print(g["index"], g["netdev"])' "$2"
+	"$vrdmactl" -j rdma device gid list -d "$1" |
+		jq -r --arg ip "$2" '.[] | select(.ip == $ip and .type == "RoCE v2") | "\(.index) \(.netdev)"'
 }
 wait_gid() { # ADAPTER IP NETDEV|none
 	local i
@@ -59,10 +56,10 @@ check initial
 "$vrdmactl" rdma device list
 "$vrdmactl" network nic list
 list=$("$vrdmactl" -j rdma device list)
-pairs=$(echo "$list" | python3 -c 'import json,sys; print(" ".join("%s:%s:%s:%s" % (a["name"], a["device"], a["paired_netdev"], a["paired_uplink"]) for a in json.load(sys.stdin)))')
+pairs=$(echo "$list" | jq -r '[.[] | "\(.name):\(.device):\(.paired_netdev):\(.paired_uplink)"] | join(" ")')
 [ "$pairs" = "vmrdma0:rxe0:ens1f0:vmnic1 vmrdma1:rxe1:ens1f1:vmnic2" ] || fail "pairing: $pairs"
-nics=$("$vrdmactl" -j network nic list | python3 -c 'import json,sys; print(" ".join("%s=%s/%s" % (n["netdev"], n["name"], n["paired_rdma"]) for n in json.load(sys.stdin)))')
-[ "$nics" = "eno1=vmnic0/None ens1f0=vmnic1/vmrdma0 ens1f1=vmnic2/vmrdma1 ens2=vmnic3/None" ] || fail "uplinks: $nics"
+nics=$("$vrdmactl" -j network nic list | jq -r '[.[] | "\(.netdev)=\(.name)/\(.paired_rdma // "none")"] | join(" ")')
+[ "$nics" = "eno1=vmnic0/none ens1f0=vmnic1/vmrdma0 ens1f1=vmnic2/vmrdma1 ens2=vmnic3/none" ] || fail "uplinks: $nics"
 
 # ---- 2. addresses on the netdev, a bridge, a VLAN and a macvlan -----------------
 ip addr add 192.168.10.1/24 dev ens1f0
@@ -107,11 +104,11 @@ check removed
 
 # ---- 4. aliases survive removal and re-add ------------------------------------------
 rdma link delete rxe1
-[ "$("$vrdmactl" -j rdma device list | python3 -c 'import json,sys; print(" ".join(a["name"] + "=" + a["device"] for a in json.load(sys.stdin)))')" = "vmrdma0=rxe0" ] ||
+[ "$("$vrdmactl" -j rdma device list | jq -r '[.[] | .name + "=" + .device] | join(" ")')" = "vmrdma0=rxe0" ] ||
 	fail "after deleting rxe1"
 rdma link add rxe9 type rxe netdev ens2
 rdma link add rxe1 type rxe netdev ens1f1
-got=$("$vrdmactl" -j rdma device list | python3 -c 'import json,sys; print(" ".join(a["name"] + "=" + a["device"] for a in json.load(sys.stdin)))')
+got=$("$vrdmactl" -j rdma device list | jq -r '[.[] | .name + "=" + .device] | join(" ")')
 [ "$got" = "vmrdma0=rxe0 vmrdma1=rxe1 vmrdma2=rxe9" ] || fail "after re-adding rxe1 and adding rxe9: $got"
 check re-added
 echo "vm host discovery: OK (vlan tested: $vlan)"
