@@ -12,6 +12,7 @@
 # state through `vrdmactl rdma device vmknic list -j`.
 set -u
 vrdmactl=$(realpath "$1")
+. "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../vm/lib.sh"
 [ "${VRDMA_VM:-}" = 1 ] || { echo "not in the VM guest; skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rdma link delete usrxe9 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -39,18 +40,8 @@ foreign_rdma() {
 	ls /sys/class/infiniband | grep -v '^vrdmas' || true
 }
 
-gid_of() { # gid_of DEV IPV4: the RoCE v2 GID index of IPV4 on DEV port 1
-	local g f n
-	IFS=. read -r a b c d <<<"$2"
-	g=$(printf '0000:0000:0000:0000:0000:ffff:%02x%02x:%02x%02x' "$a" "$b" "$c" "$d")
-	for i in $(seq 50); do
-		for f in $(grep -lx "$g" /sys/class/infiniband/"$1"/ports/1/gids/* 2>/dev/null); do
-			n=${f##*/}
-			[ "$(cat /sys/class/infiniband/"$1"/ports/1/gid_attrs/types/"$n")" = "RoCE v2" ] &&
-				{ echo "$n"; return 0; }
-		done
-		sleep 0.1
-	done
+gid_of() { # gid_of DEV IPV4: the RoCE v2 GID index of IPV4 on DEV port 1, waiting 5 s
+	for _ in $(seq 50); do vm_gid_index "$1" "$2" && return 0; sleep 0.1; done
 	return 1
 }
 

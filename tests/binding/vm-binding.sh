@@ -10,6 +10,7 @@
 # check again.  Observers: sysfs GID tables, `rdma -j link`, `ip -j`.
 set -u
 vrdmactl=$(realpath "$1")
+. "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../vm/lib.sh"
 vperf=${2:+$(realpath "$2")}
 [ "${VRDMA_VM:-}" = 1 ] || { echo "not in the VM guest; skipped"; exit 77; }
 tmp=$(mktemp -d)
@@ -37,17 +38,6 @@ seed_config() {
 	mv "$VRDMA_CONFIG.new" "$VRDMA_CONFIG"
 }
 
-# sysfs: the RoCE v2 GID index of IPv4 address $2 on adapter $1, or nothing.
-sysfs_gid_index() {
-	local want f n
-	want=$(IFS=. read -r a b c d <<<"$2"; printf '0000:0000:0000:0000:0000:ffff:%02x%02x:%02x%02x' "$a" "$b" "$c" "$d")
-	for f in /sys/class/infiniband/"$1"/ports/1/gids/*; do
-		[ "$(cat "$f" 2>/dev/null)" = "$want" ] || continue
-		n=${f##*/}
-		[ "$(cat /sys/class/infiniband/"$1"/ports/1/gid_attrs/types/"$n" 2>/dev/null)" = "RoCE v2" ] &&
-			{ echo "$n"; return; }
-	done
-}
 
 # The problem codes (warnings and errors) of binding check, "B003,B020".
 codes() {
@@ -85,8 +75,8 @@ apply() { "$vrdmactl" apply >/dev/null || fail "vrdmactl apply failed"; }
 # ---- the seed --------------------------------------------------------------
 seed_config PG-NVMe
 apply
-for i in $(seq 50); do [ -n "$(sysfs_gid_index rxe0 192.0.2.11)" ] && break; sleep 0.2; done
-gid=$(sysfs_gid_index rxe0 192.0.2.11)
+for i in $(seq 50); do [ -n "$(vm_gid_index rxe0 192.0.2.11)" ] && break; sleep 0.2; done
+gid=$(vm_gid_index rxe0 192.0.2.11)
 [ -n "$gid" ] || fail "no RoCE v2 GID for 192.0.2.11 on rxe0 after apply (sysfs)"
 rxe0_netdev=$(rdma -j link show rxe0/1 | jq -r '.[0].netdev')
 [ "$rxe0_netdev" = ens1f0 ] || fail "rdma link: rxe0's netdev is '$rxe0_netdev', expected ens1f0"

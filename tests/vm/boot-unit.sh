@@ -59,6 +59,7 @@
 # Exit status: 0 pass, 1 fail, 2 usage, 77 skipped.
 set -u
 self=$(realpath "${BASH_SOURCE[0]}")
+. "${self%/*}/lib.sh"
 here=${self%/*}
 me=boot-unit
 failures=0
@@ -262,23 +263,6 @@ gid_of() {
 	IFS=. read -r a b c d <<<"$1"
 	printf '0000:0000:0000:0000:0000:ffff:%02x%02x:%02x%02x\n' "$a" "$b" "$c" "$d"
 }
-# gid_index DEV: the RoCE v2 GID index of ADDR on DEV port 1
-gid_index() {
-	local f
-	for f in $(grep -lx "$GID" /sys/class/infiniband/"$1"/ports/1/gids/* 2>/dev/null); do
-		[ "$(cat "/sys/class/infiniband/$1/ports/1/gid_attrs/types/${f##*/}" 2>/dev/null)" = "RoCE v2" ] &&
-			{ echo "${f##*/}"; return 0; }
-	done
-	return 1
-}
-# the netdev of PCI function $PCI (virtio-pci -> virtioN -> net/NAME), or none
-pci_netdev() {
-	local n
-	for n in /sys/bus/pci/devices/"$PCI"/virtio*/net/*; do
-		[ -e "$n" ] && { echo "${n##*/}"; return 0; }
-	done
-	return 1
-}
 # the adapters (rdma -j link) paired with netdev $1
 adapters_on() { rdma -j link show | jq -r --arg n "$1" '.[] | select(.netdev == $n) | .ifname'; }
 # usec since the epoch, no fork
@@ -295,9 +279,9 @@ wait_bound() {
 	local end=$((SECONDS + $1)) d
 	ND='' DEV='' IDX=''
 	while ((SECONDS < end)); do
-		ND=$(pci_netdev) &&
+		ND=$(vm_pci_netdev "$PCI") &&
 			for d in $(adapters_on "$ND"); do
-				IDX=$(gid_index "$d") && DEV=$d && break
+				IDX=$(vm_gid_index "$d" "$ADDR") && DEV=$d && break
 			done
 		[ -n "$DEV" ] && ip -j addr show dev "$ND" 2>/dev/null | grep -q "\"local\":\"$ADDR\"" &&
 			return 0
@@ -411,8 +395,8 @@ case_seed() {
 
 unbind_uplink() {
 	echo "$PCI" >/sys/bus/pci/drivers/virtio-pci/unbind || { fail "cannot unbind $PCI"; return 1; }
-	! pci_netdev >/dev/null && [ -z "$(rdma -j link show | jq -r '.[].ifname')" ] ||
-		{ fail "after unbinding $PCI: netdev $(pci_netdev), adapters $(rdma -j link show)"; return 1; }
+	! vm_pci_netdev "$PCI" >/dev/null && [ -z "$(rdma -j link show | jq -r '.[].ifname')" ] ||
+		{ fail "after unbinding $PCI: netdev $(vm_pci_netdev "$PCI"), adapters $(rdma -j link show)"; return 1; }
 	ok "$PCI (vmnic1, was ens1f0) has no driver: no netdev, no adapter"
 }
 
@@ -445,7 +429,7 @@ case_hotplug() {
 	signal_tree STOP $pid
 	th=$(now_us)
 	echo "$PCI" >/sys/bus/pci/drivers/virtio-pci/bind || { fail "cannot bind $PCI"; wait $pid; return; }
-	for _ in $(seq 100); do nd=$(pci_netdev) && break; sleep 0.05; done
+	for _ in $(seq 100); do nd=$(vm_pci_netdev "$PCI") && break; sleep 0.05; done
 	[ -n "$nd" ] || { fail "no netdev after binding $PCI"; wait $pid; return; }
 	say "$PCI bound again: netdev $nd after $(ms_since "$th") ms; brought up (the host's network configuration's job)"
 	ip link set "$nd" up
@@ -525,7 +509,7 @@ wait_scale_gids() {
 # adapter with the GID index sysfs shows.
 check_scale_bound() {
 	local i want got gids nd dev
-	nd=$(pci_netdev) || { fail "no netdev for $PCI"; return 1; }
+	nd=$(vm_pci_netdev "$PCI") || { fail "no netdev for $PCI"; return 1; }
 	dev=$(adapters_on "$nd" | head -1)
 	want=$(for ((i = 1; i <= BENCH_VMKS; i++)); do echo "$i 198.18.$i.1/24"; done)
 	got=$(ip -j -d addr show | jq -r --arg nd "$nd" '.[] | select(.linkinfo.info_kind == "vlan" and .link == $nd) |

@@ -26,6 +26,7 @@
 # `vrdmactl apply --check` exits 0 and there is exactly one soft adapter.
 set -u
 vrdmactl=$(realpath "$1")
+. "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 [ "${VRDMA_VM:-}" = 1 ] || { echo "not in the VM guest; skipped"; exit 77; }
 tmp=$(mktemp -d)
 mpid=
@@ -55,34 +56,15 @@ PCI=$(basename "$(readlink -f /sys/class/net/ens1f0/device/..)")
 [[ $PCI == 0000:* ]] || { echo "FAIL: ens1f0 (vmnic1) is not a PCI NIC ($PCI)"; exit 1; }
 [ -z "$(rdma -j link show | jq -r '.[].ifname')" ] || { echo "FAIL: the topology made adapters"; exit 1; }
 
-# the netdev of PCI function $PCI (virtio-pci -> virtioN -> net/NAME), or none
-pci_netdev() {
-	local n
-	for n in /sys/bus/pci/devices/"$PCI"/virtio*/net/*; do
-		[ -e "$n" ] && { echo "${n##*/}"; return 0; }
-	done
-	return 1
-}
-# sysfs: the RoCE v2 GID index of IPv4 address $2 on adapter $1, or nothing.
-sysfs_gid_index() {
-	local want f n
-	want=$(IFS=. read -r a b c d <<<"$2"; printf '0000:0000:0000:0000:0000:ffff:%02x%02x:%02x%02x' "$a" "$b" "$c" "$d")
-	for f in /sys/class/infiniband/"$1"/ports/1/gids/*; do
-		[ "$(cat "$f" 2>/dev/null)" = "$want" ] || continue
-		n=${f##*/}
-		[ "$(cat /sys/class/infiniband/"$1"/ports/1/gid_attrs/types/"$n" 2>/dev/null)" = "RoCE v2" ] &&
-			{ echo "$n"; return; }
-	done
-}
 # The independent view of a bound vmk1: vmnic1's netdev ND has exactly one
 # adapter DEV, owned (vrdmasN) and ACTIVE, with a RoCE v2 GID of ADDR, and
 # ADDR is on ND.  Sets ND and DEV.
 observed_bound() {
-	ND=$(pci_netdev) || return 1
+	ND=$(vm_pci_netdev "$PCI") || return 1
 	DEV=$(rdma -j link show 2>/dev/null | jq -r --arg n "$ND" '[.[] | select(.netdev == $n)] |
 		if length == 1 and .[0].state == "ACTIVE" then .[0].ifname else empty end')
 	[[ $DEV == vrdmas[0-9]* ]] &&
-	[ -n "$(sysfs_gid_index "$DEV" "$ADDR")" ] &&
+	[ -n "$(vm_gid_index "$DEV" "$ADDR")" ] &&
 	ip -j addr show dev "$ND" | jq -e --arg a "$ADDR" '[.[0].addr_info[].local] | index($a) != null' >/dev/null
 }
 # (deadlines in seconds of wall time: a poll's processes are slow under TCG)
@@ -92,8 +74,8 @@ wait_observed_bound() {
 	return 1
 }
 describe() {
-	echo "netdev of $PCI '$(pci_netdev)'; rdma -j link: $(rdma -j link show 2>&1);" \
-		"addresses: $(ip -br addr show dev "$(pci_netdev)" 2>&1)"
+	echo "netdev of $PCI '$(vm_pci_netdev "$PCI")'; rdma -j link: $(rdma -j link show 2>&1);" \
+		"addresses: $(ip -br addr show dev "$(vm_pci_netdev "$PCI")" 2>&1)"
 }
 # wait_event JQ [SECONDS]: until a line of the monitor's output (after line
 # $from) satisfies the jq filter; prints the line
@@ -118,7 +100,7 @@ n_adapters() { rdma -j dev show | jq length; }
 # ---- apply ----------------------------------------------------------------------
 "$vrdmactl" apply >/dev/null || fail "apply"
 if wait_observed_bound 30; then
-	ok "applied: $DEV ACTIVE on $ND ($PCI), RoCE v2 GID of $ADDR at index $(sysfs_gid_index "$DEV" "$ADDR"), $ADDR on $ND"
+	ok "applied: $DEV ACTIVE on $ND ($PCI), RoCE v2 GID of $ADDR at index $(vm_gid_index "$DEV" "$ADDR"), $ADDR on $ND"
 else
 	fail "not bound after apply: $(describe)"
 fi
@@ -158,7 +140,7 @@ mark
 echo 1 > /sys/bus/pci/rescan
 # no udev in the guest: the kernel's ethN stays; alias vmnic1 follows the PCI address
 new=
-for _ in $(seq 200); do new=$(pci_netdev) && break; sleep 0.05; done
+for _ in $(seq 200); do new=$(vm_pci_netdev "$PCI") && break; sleep 0.05; done
 t2=$(now) m2=$(stamp)
 if [ -z "$new" ]; then
 	fail "the NIC did not come back after the rescan"

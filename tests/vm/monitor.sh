@@ -22,6 +22,7 @@
 #      extra address (GID re-ordering)    new index; vmknic list: new index, bound
 set -u
 vrdmactl=$(realpath "$1")
+. "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 [ "${VRDMA_VM:-}" = 1 ] || { echo "not in the VM guest; skipped"; exit 77; }
 tmp=$(mktemp -d)
 mpid=
@@ -44,22 +45,11 @@ cat > "$VRDMA_CONFIG" <<EOF
 EOF
 chmod 600 "$VRDMA_CONFIG"
 
-# sysfs: the RoCE v2 GID index of IPv4 address $2 on adapter $1, or nothing.
-sysfs_gid_index() {
-	local want f n
-	want=$(IFS=. read -r a b c d <<<"$2"; printf '0000:0000:0000:0000:0000:ffff:%02x%02x:%02x%02x' "$a" "$b" "$c" "$d")
-	for f in /sys/class/infiniband/"$1"/ports/1/gids/*; do
-		[ "$(cat "$f" 2>/dev/null)" = "$want" ] || continue
-		n=${f##*/}
-		[ "$(cat /sys/class/infiniband/"$1"/ports/1/gid_attrs/types/"$n" 2>/dev/null)" = "RoCE v2" ] &&
-			{ echo "$n"; return; }
-	done
-}
 # The independent view of a bound seed: rxe0/1 ACTIVE on ens1f0, a RoCE v2
 # GID for 192.0.2.11, both addresses on ens1f0.
 observed_bound() {
 	rdma -j link show rxe0/1 2>/dev/null | jq -e '.[0].state == "ACTIVE" and .[0].netdev == "ens1f0"' >/dev/null &&
-	[ -n "$(sysfs_gid_index rxe0 192.0.2.11)" ] &&
+	[ -n "$(vm_gid_index rxe0 192.0.2.11)" ] &&
 	ip -j addr show dev ens1f0 | jq -e '[.[0].addr_info[].local] | index("192.0.2.11") != null and index("2001:db8:1::11") != null' >/dev/null
 }
 wait_observed_bound() {
@@ -115,12 +105,12 @@ wait_observed_bound && ok "uplink up: bound (observers)" || fail "uplink up: not
 
 # ---- 3. the vmk's address removed by hand ----------------------------------------
 mark
-old=$(sysfs_gid_index rxe0 192.0.2.11)
+old=$(vm_gid_index rxe0 192.0.2.11)
 ip addr del 192.0.2.11/24 dev ens1f0
 expect_event "GID of 192.0.2.11 gone" '.type == "gid-changed" and .vmk == "vmk1" and .address == "192.0.2.11" and .old_gid_index == '"${old:-null}"' and .new_gid_index == null'
 expect_event "GID of 192.0.2.11 back" '.type == "gid-changed" and .address == "192.0.2.11" and .new_gid_index != null' 60
 wait_observed_bound && ok "address restored by --reapply (observers)" || fail "address not restored"
-new=$(sysfs_gid_index rxe0 192.0.2.11)
+new=$(vm_gid_index rxe0 192.0.2.11)
 line=$(wait_event '.type == "gid-changed" and .address == "192.0.2.11" and .new_gid_index != null' 1)
 [ "$(jq -r .new_gid_index <<<"$line")" = "$new" ] && ok "event's new GID index $new is sysfs's" ||
 	fail "event's new GID index '$line' is not sysfs's $new"
@@ -164,7 +154,7 @@ wait_observed_bound && ok "hot-plugged uplink: bound (observers)" || fail "hot-p
 # the kernel's GID work is ordered, so 192.0.2.11 lands on another index.
 mark
 extra=198.51.100.99/24
-old=$(sysfs_gid_index rxe0 192.0.2.11)
+old=$(vm_gid_index rxe0 192.0.2.11)
 ip -batch - <<EOF
 addr del 192.0.2.11/24 dev ens1f0
 addr add $extra dev ens1f0
@@ -172,11 +162,11 @@ addr add 192.0.2.11/24 dev ens1f0
 EOF
 new=
 for _ in $(seq 100); do
-	new=$(sysfs_gid_index rxe0 192.0.2.11)
+	new=$(vm_gid_index rxe0 192.0.2.11)
 	[ -n "$new" ] && [ "$new" != "$old" ] && break
 	sleep 0.1
 done
-xg=$(sysfs_gid_index rxe0 "${extra%/*}")
+xg=$(vm_gid_index rxe0 "${extra%/*}")
 echo "sysfs: 192.0.2.11 RoCE v2 GID index ${old:-none} -> ${new:-none}, ${extra%/*} at ${xg:-none}"
 if [ -n "$old" ] && [ -n "$new" ] && [ "$old" != "$new" ]; then
 	ok "sysfs: GID of 192.0.2.11 moved $old -> $new"
