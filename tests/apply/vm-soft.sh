@@ -40,11 +40,6 @@ foreign_rdma() {
 	ls /sys/class/infiniband | grep -v '^vrdmas' || true
 }
 
-gid_of() { # gid_of DEV IPV4: the RoCE v2 GID index of IPV4 on DEV port 1, waiting 5 s
-	for _ in $(seq 50); do vm_gid_index "$1" "$2" && return 0; sleep 0.1; done
-	return 1
-}
-
 vmk1_state() {
 	"$vrdmactl" -j rdma device vmknic list |
 		jq -r '.[] | select(.vmknic == "vmk1") | "\(.state) \(.device)"'
@@ -95,12 +90,13 @@ echo "$out"
 	fail "vrdmas0 GID 0 netdev: $(cat /sys/class/infiniband/vrdmas0/ports/1/gid_attrs/ndevs/0 2>&1)"
 ip -j addr show dev eno1 | grep -q '"local":"192.0.2.21","prefixlen":24' &&
 	ok "vmk1's address is on eno1 (soft uplink)" || fail "vmk1 address: $(ip -br addr show dev eno1)"
-gid_of vrdmas0 192.0.2.21 >/dev/null && ok "192.0.2.21 is a RoCE v2 GID of vrdmas0" ||
+vm_wait_gid_index vrdmas0 192.0.2.21 5 >/dev/null && ok "192.0.2.21 is a RoCE v2 GID of vrdmas0" ||
 	fail "no RoCE v2 GID for 192.0.2.21 on vrdmas0"
 st=$(vmk1_state)
 [[ $st == "bound vmrdma"* ]] && ok "binding: vmk1 $st" || fail "binding: vmk1 '$st'"
 "$vrdmactl" -j rdma device soft list |
-	jq -e 'length == 1 and .[0].adapter == "vrdmas0" and (.[0].alias | startswith("vmrdma")) and .[0].netdev == "eno1"' >/dev/null && ok "soft list: vrdmas0 with its vmrdma alias" || fail "soft list: $("$vrdmactl" -j rdma device soft list)"
+	jq -e 'length == 1 and .[0].adapter == "vrdmas0" and (.[0].alias | startswith("vmrdma")) and .[0].netdev == "eno1"' >/dev/null &&
+	ok "soft list: vrdmas0 with its vmrdma alias" || fail "soft list: $("$vrdmactl" -j rdma device soft list)"
 out=$("$vrdmactl" apply 2>&1)
 grep -q "applied 0 change(s) with 0 netlink message(s)" <<<"$out" && ok "re-apply: no-op" || fail "re-apply: $out"
 check_clean
@@ -111,7 +107,7 @@ out=$("$vrdmactl" apply --check 2>&1); rc=$?
 [ $rc = 3 ] && grep -q "create soft RDMA adapter vrdmas0 rxe on eno1" <<<"$out" &&
 	ok "--check after rdma link delete: drift (exit 3)" || fail "--check: rc $rc: $out"
 "$vrdmactl" apply >/dev/null 2>&1 || fail "re-apply after delete"
-[ "$(rdma_on eno1)" = vrdmas0 ] && gid_of vrdmas0 192.0.2.21 >/dev/null &&
+[ "$(rdma_on eno1)" = vrdmas0 ] && vm_wait_gid_index vrdmas0 192.0.2.21 5 >/dev/null &&
 	ok "apply re-created vrdmas0 with the vmk's GID" || fail "not re-created: '$(rdma_on eno1)'"
 check_clean
 

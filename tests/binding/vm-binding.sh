@@ -38,7 +38,6 @@ seed_config() {
 	mv "$VRDMA_CONFIG.new" "$VRDMA_CONFIG"
 }
 
-
 # The problem codes (warnings and errors) of binding check, "B003,B020".
 codes() {
 	"$vrdmactl" rdma device binding check 2>/dev/null |
@@ -75,8 +74,7 @@ apply() { "$vrdmactl" apply >/dev/null || fail "vrdmactl apply failed"; }
 # ---- the seed --------------------------------------------------------------
 seed_config PG-NVMe
 apply
-for i in $(seq 50); do [ -n "$(vm_gid_index rxe0 192.0.2.11)" ] && break; sleep 0.2; done
-gid=$(vm_gid_index rxe0 192.0.2.11)
+gid=$(vm_wait_gid_index rxe0 192.0.2.11 10)
 [ -n "$gid" ] || fail "no RoCE v2 GID for 192.0.2.11 on rxe0 after apply (sysfs)"
 rxe0_netdev=$(rdma -j link show rxe0/1 | jq -r '.[0].netdev')
 [ "$rxe0_netdev" = ens1f0 ] || fail "rdma link: rxe0's netdev is '$rxe0_netdev', expected ens1f0"

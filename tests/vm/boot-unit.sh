@@ -59,8 +59,8 @@
 # Exit status: 0 pass, 1 fail, 2 usage, 77 skipped.
 set -u
 self=$(realpath "${BASH_SOURCE[0]}")
-. "${self%/*}/lib.sh"
 here=${self%/*}
+. "$here/lib.sh"
 me=boot-unit
 failures=0
 fail() { echo "$me: FAIL: $*" >&2; failures=$((failures + 1)); }

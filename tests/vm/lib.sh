@@ -16,6 +16,17 @@ vm_gid_index() {
 	return 1
 }
 
+# vm_wait_gid_index DEV IPV4 SECONDS: vm_gid_index, polled every 0.1 s for
+# up to SECONDS (the kernel adds GIDs from a work queue, after the address).
+vm_wait_gid_index() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		vm_gid_index "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # vm_pci_netdev PCI: the netdev of PCI function PCI (virtio-pci -> virtioN ->
 # net/NAME); prints nothing and fails when it has none (unbound, removed).
 vm_pci_netdev() {
